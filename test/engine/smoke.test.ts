@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { type ProgramStack, programStack } from "../support/engine";
+
+// The engine itself, end to end: if this fails, every other engine test would fail for the same reason.
+describe.sequential("the real Pulumi engine runs a dynamic-resource program", () => {
+  let stack: ProgramStack;
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  it("creates the resource on up", async () => {
+    stack = await programStack({ program: "test/programs/smoke", config: { label: { value: "a" } } }, (fn) =>
+      cleanups.push(fn),
+    );
+    const { operations } = await stack.up();
+    expect(operations).toEqual({ thing: "create" });
+    expect(await stack.outputs()).toEqual({ thingId: "smoke-a" });
+  });
+
+  it("previews no changes after up", async () => {
+    const preview = await stack.preview();
+    expect(preview.changes).toBe(0);
+    expect(preview.operations).toEqual({ thing: "same" });
+  });
+
+  it("refreshes with no changes", async () => {
+    const refresh = await stack.refresh();
+    expect(refresh.changes).toBe(0);
+  });
+
+  it("updates in place when a non-identifying input changes", async () => {
+    await stack.setConfig({ size: { value: "2" } });
+    expect((await stack.preview()).operations).toEqual({ thing: "update" });
+    expect((await stack.up()).operations).toEqual({ thing: "update" });
+    expect((await stack.preview()).changes).toBe(0);
+  });
+
+  it("replaces when the diff asks for it", async () => {
+    await stack.setConfig({ label: { value: "b" } });
+    expect((await stack.up()).operations).toEqual({ thing: "replace" });
+    expect(await stack.outputs()).toEqual({ thingId: "smoke-b" });
+  });
+
+  it("destroys everything", async () => {
+    await stack.destroy();
+    expect(await stack.resourcesInState()).toEqual([]);
+  });
+});
