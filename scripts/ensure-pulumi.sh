@@ -128,9 +128,10 @@ fi
 # address on the command line and the program's directory and entry point in RunRequest.
 if [[ ! -x "$BIN/pulumi-language-nodejs" ]]; then
   REV_INFO="$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@v$V" | node -e '
-    const j=JSON.parse(require("fs").readFileSync(0,"utf8"));
-    const t=new Date(j.Time).toISOString().replace(/[-:T]/g,"").slice(0,14);
-    process.stdout.write("v3.0.0-"+t+"-"+(j.Origin?.Hash??"").slice(0,12))')"
+    const fs=require("fs"); const j=JSON.parse(fs.readFileSync(0,"utf8"));
+    const info=JSON.parse(fs.readFileSync(j.Info,"utf8"));
+    const t=new Date(info.Time).toISOString().replace(/[-:T]/g,"").slice(0,14);
+    process.stdout.write("v3.0.0-"+t+"-"+(info.Origin?.Hash??j.Origin?.Hash??"").slice(0,12))')"
   LH_MOD="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
   (
     cd "$WORK/langhost"
