@@ -1,0 +1,57 @@
+import type { DmCredentials } from "../config";
+import type { HttpClient } from "./http";
+
+/**
+ * Supplies the bearer token for DM calls. A static token is used as given; a username and password are
+ * exchanged at the password-grant endpoint, and exchanged again shortly before expiry or after a 401
+ * (DM issues no refresh tokens).
+ */
+export class TokenSource {
+  private current?: { token: string; expiresAt: number };
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly credentials: DmCredentials,
+    private readonly http: HttpClient,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get canRenew(): boolean {
+    return this.credentials.kind === "password";
+  }
+
+  async token(): Promise<string> {
+    if (this.credentials.kind === "token") return this.credentials.token;
+    if (this.current && this.now() < this.current.expiresAt) return this.current.token;
+    return this.login();
+  }
+
+  /** Forget the cached token (after a 401), so the next call logs in again. */
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  private async login(): Promise<string> {
+    if (this.credentials.kind !== "password") throw new Error("unreachable: static tokens need no login");
+    const response = await this.http.send({
+      method: "POST",
+      url: `${this.baseUrl}/api/auth/oauth_password`,
+      form: {
+        grant_type: "password",
+        username: this.credentials.username,
+        password: this.credentials.password,
+      },
+      operation: `log in as "${this.credentials.username}"`,
+      idempotent: true,
+    });
+    const body = response.body as { access_token?: unknown; expires_in?: unknown } | undefined;
+    if (typeof body?.access_token !== "string") {
+      throw new Error(`Coiote DM: log in as "${this.credentials.username}" returned no access_token`);
+    }
+    // expires_in arrives as a quoted number in DM's docs; renew a little early so a call never races expiry.
+    const lifetimeMs = Number(body.expires_in ?? 300) * 1000;
+    const marginMs = Math.min(30_000, lifetimeMs / 4);
+    this.current = { token: body.access_token, expiresAt: this.now() + lifetimeMs - marginMs };
+    return body.access_token;
+  }
+}

@@ -1,0 +1,156 @@
+import { normalizeDomain } from "../../config";
+import { sameValue, sortedUnique } from "../../canonical";
+import { getPath, type HandlerKind, joinSecrets, type SecretMap, splitSecrets } from "./secrets";
+
+/** DM's write-only mask (dm-api.md Decision 5): a masked value read back is never a change. */
+export const maskedValue = "********";
+
+export type Filter = { type: "telemetry"; lwm2mUrls: string[] } | { type: "lifecycle"; eventTypes: string[] };
+
+export interface LastTest {
+  successful: boolean;
+  message: string | null;
+  time: string;
+}
+
+/**
+ * The provider's view of one handler: the checked inputs, and (with lastTest) the outputs. connectionConfig
+ * holds everything but the secret leaves, which live in `secrets`.
+ */
+export interface HandlerState {
+  type: HandlerKind;
+  name: string;
+  enabled: boolean;
+  description: string | null;
+  domain?: string;
+  filter: Filter;
+  connectionConfig: Record<string, unknown>;
+  secrets: SecretMap;
+  allowFailures: boolean;
+  testOnApply: boolean;
+  adoptId?: string;
+  lastTest?: LastTest;
+}
+
+/** The fields DM can change in place; `type` and `domain` cannot change, so they replace. */
+export const updatableFields = [
+  "name",
+  "enabled",
+  "description",
+  "filter",
+  "connectionConfig",
+  "secrets",
+  "allowFailures",
+] as const;
+export const replaceFields = ["type", "domain"] as const;
+
+function canonicalFilter(filter: Filter): Filter {
+  return filter.type === "telemetry"
+    ? { type: "telemetry", lwm2mUrls: sortedUnique(filter.lwm2mUrls) }
+    : { type: "lifecycle", eventTypes: sortedUnique(filter.eventTypes) };
+}
+
+/** Defaults filled in and spellings unified, so an omitted default never looks like a change. */
+export function canonicalConnectionConfig(
+  kind: HandlerKind,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
+  if (kind === "webhook") {
+    return {
+      ...config,
+      method: config.method ?? "post",
+      format: config.format ?? "generic",
+      auth: config.auth ?? null,
+      additionalHeaders: config.additionalHeaders ?? {},
+      bodyTemplate: config.bodyTemplate ?? null,
+    };
+  }
+  // Decision 1: DM may answer with the plural spelling; both mean "use the domain's Kafka properties".
+  const type = config.type === "domainProperties" ? "domainProperty" : config.type;
+  return { ...config, type, headers: config.headers ?? {}, bodyTemplate: config.bodyTemplate ?? null };
+}
+
+/** Normalises a state so that two states the user would call equal compare equal. */
+export function canonicalState(state: HandlerState): HandlerState {
+  return {
+    ...state,
+    description: state.description === "" ? null : (state.description ?? null),
+    domain: state.domain === undefined ? undefined : normalizeDomain(state.domain),
+    filter: canonicalFilter(state.filter),
+    connectionConfig: canonicalConnectionConfig(state.type, state.connectionConfig),
+    secrets: state.secrets ?? {},
+    allowFailures: state.allowFailures ?? false,
+    enabled: state.enabled ?? true,
+    testOnApply: state.testOnApply ?? true,
+  };
+}
+
+export function fieldChanged(olds: HandlerState, news: HandlerState, field: keyof HandlerState): boolean {
+  return !sameValue(canonicalState(olds)[field], canonicalState(news)[field]);
+}
+
+/** The JSON body for create (and for test/webhook|kafka): secrets joined back in. */
+export function toCreateBody(state: HandlerState): Record<string, unknown> {
+  const s = canonicalState(state);
+  return {
+    type: s.type,
+    name: s.name,
+    enabled: s.enabled,
+    description: s.description,
+    filter: s.filter,
+    connectionConfig: joinSecrets(s.connectionConfig, s.secrets),
+    allowFailures: s.allowFailures,
+  };
+}
+
+/** The body for PUT: everything DM can update (type and domain are immutable), connectionConfig whole. */
+export function toUpdateBody(state: HandlerState): Record<string, unknown> {
+  const { type: _type, ...body } = toCreateBody(state);
+  return body;
+}
+
+/** What DM returns for a handler, as far as the provider cares. */
+export interface ApiHandler {
+  id: string;
+  type: HandlerKind;
+  name: string;
+  enabled: boolean;
+  description?: string | null;
+  domain?: string | null;
+  filter: Filter;
+  connectionConfig: Record<string, unknown>;
+  allowFailures?: boolean | null;
+}
+
+/**
+ * The state a handler read from DM corresponds to. Masked secrets (and secrets DM does not return) keep
+ * the value the state already holds: DM never reveals them, so they are never a change and never written back.
+ */
+export function stateFromApi(handler: ApiHandler, previous: HandlerState): HandlerState {
+  const { config, secrets: readSecrets } = splitSecrets<string>(handler.type, handler.connectionConfig);
+  const secrets: SecretMap = {};
+  const previousSecrets = previous.secrets ?? {};
+  for (const path of new Set([...Object.keys(readSecrets), ...Object.keys(previousSecrets)])) {
+    const read = readSecrets[path];
+    const parentPath = path.split(".").slice(0, -1).join(".");
+    const parent = parentPath === "" ? config : getPath(config, parentPath);
+    const parentExists = typeof parent === "object" && parent !== null;
+    // A secret DM left out is still there if its parent object is (DM may omit rather than mask).
+    const value = read === maskedValue || (read === undefined && parentExists) ? previousSecrets[path] : read;
+    if (value !== undefined) secrets[path] = value;
+  }
+  return canonicalState({
+    type: handler.type,
+    name: handler.name,
+    enabled: handler.enabled,
+    description: handler.description ?? null,
+    domain: handler.domain ?? previous.domain,
+    filter: handler.filter,
+    connectionConfig: config,
+    secrets,
+    allowFailures: handler.allowFailures ?? false,
+    testOnApply: previous.testOnApply,
+    adoptId: previous.adoptId,
+    lastTest: previous.lastTest,
+  });
+}

@@ -1,0 +1,182 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { containsUnknown, plainJson } from "../../canonical";
+import { normalizeDomain } from "../../config";
+import { DmClient } from "../../client/dmClient";
+import { AmbiguousWriteError } from "../../client/errors";
+import { defaultDomain, dmSettings } from "../../runtimeConfig";
+import { parseHandler, parseHandlerList, parseTestResult, validateHandlerInputs } from "./validate";
+import {
+  type ApiHandler,
+  fieldChanged,
+  type HandlerState,
+  type LastTest,
+  replaceFields,
+  stateFromApi,
+  toCreateBody,
+  toUpdateBody,
+  updatableFields,
+  canonicalState,
+} from "./model";
+import { findCreatedHandler } from "./reconcile";
+
+type Inputs = HandlerState & { __provider?: string };
+
+/** A label for messages: the handler's name, quoted. */
+const label = (state: Pick<HandlerState, "name">) => JSON.stringify(state.name);
+
+function withClient<T>(
+  state: HandlerState | undefined,
+  action: (client: DmClient) => Promise<T>,
+): Promise<T> {
+  const client = new DmClient(dmSettings(), () => Object.values(state?.secrets ?? {}));
+  return action(client).finally(() => client.close());
+}
+
+/** Outputs are the canonical state: exactly what a refresh reads back, so refresh after up is a no-op. */
+function outputsOf(state: HandlerState): Record<string, unknown> {
+  return plainJson(canonicalState(state)) as unknown as Record<string, unknown>;
+}
+
+/**
+ * An error the engine turns into a partial create/update: the handler exists and stays tracked in state,
+ * so a failed test never leaks it.
+ */
+class HandlerInitError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "HandlerInitError";
+  }
+  get reasons(): string[] {
+    return [this.message];
+  }
+}
+
+async function runTest(client: DmClient, id: string, state: HandlerState): Promise<LastTest> {
+  const result = await client.testExisting(id, parseTestResult, label(state));
+  return { successful: result.successful, message: result.message ?? null, time: new Date().toISOString() };
+}
+
+/** Applies testOnApply: records the result, and fails the step (keeping the handler) when the test fails. */
+async function testIfAsked(client: DmClient, id: string, state: HandlerState): Promise<HandlerState> {
+  if (!state.testOnApply) return { ...state, lastTest: state.lastTest };
+  const lastTest = await runTest(client, id, state);
+  const tested = { ...state, lastTest };
+  if (!lastTest.successful) {
+    throw new HandlerInitError(
+      `Coiote DM: the test of ${state.type} handler ${label(state)} (${id}) failed: ${lastTest.message ?? "no reason given"}. ` +
+        "The handler exists and is kept in the stack; fix the receiver or the configuration and run `pulumi up` again " +
+        "(or set testOnApply: false).",
+      id,
+      outputsOf(tested),
+    );
+  }
+  return tested;
+}
+
+export async function check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
+  const failures = validateHandlerInputs(news);
+  if (failures.length > 0) return { failures };
+  const domain =
+    news.domain !== undefined && !containsUnknown(news.domain) ? normalizeDomain(news.domain) : news.domain;
+  return { inputs: { ...news, domain: domain ?? olds?.domain ?? defaultDomain() } };
+}
+
+export async function diff(
+  _id: string,
+  olds: HandlerState,
+  news: HandlerState,
+): Promise<pulumi.dynamic.DiffResult> {
+  const replaces: string[] = [];
+  const changed: string[] = [];
+  for (const field of [...replaceFields, ...updatableFields, "testOnApply"] as const) {
+    const newValue = news[field];
+    if (field === "domain" && newValue === undefined) continue; // no domain asked for: DM's default is fine
+    if (containsUnknown(newValue) || fieldChanged(olds, news, field)) {
+      changed.push(field);
+      if ((replaceFields as readonly string[]).includes(field)) replaces.push(field);
+    }
+  }
+  // A failed test on apply is retried by the next `up`, even when nothing else changed.
+  if (news.testOnApply !== false && olds.lastTest && !olds.lastTest.successful) changed.push("lastTest");
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+}
+
+export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
+  const { __provider: _, ...desired } = inputs;
+  return withClient(desired, async (client) => {
+    let id: string;
+    if (desired.adoptId) {
+      id = await adopt(client, desired.adoptId, desired);
+    } else {
+      try {
+        id = await client.create(desired.type, toCreateBody(desired), desired.domain, label(desired));
+      } catch (error) {
+        // The answer was lost, not necessarily the write: look for the handler before anyone writes again.
+        if (!(error instanceof AmbiguousWriteError)) throw error;
+        const found = await findCreatedHandler(client, desired);
+        if (!found) throw error;
+        id = found;
+      }
+    }
+    const state = await testIfAsked(client, id, desired);
+    return { id, outs: outputsOf(state) };
+  });
+}
+
+/** Takes over an existing handler: one PUT if it differs from the code, none if it already matches. */
+async function adopt(client: DmClient, id: string, desired: HandlerState): Promise<string> {
+  const existing = await client.get<ApiHandler>(id, parseHandler, label(desired));
+  if (!existing)
+    throw new Error(
+      `Coiote DM: cannot adopt handler ${id} for ${label(desired)}: DM has no handler with that id`,
+    );
+  if (existing.type !== desired.type) {
+    throw new Error(
+      `Coiote DM: cannot adopt handler ${id} as a ${desired.type} handler: it is a ${existing.type} handler`,
+    );
+  }
+  if (desired.domain && existing.domain && normalizeDomain(existing.domain) !== desired.domain) {
+    throw new Error(
+      `Coiote DM: cannot adopt handler ${id}: it lives in domain ${existing.domain}, the code says ${desired.domain} (domain cannot change)`,
+    );
+  }
+  const current = stateFromApi(existing, desired);
+  const differs = updatableFields.some((field) => fieldChanged(current, desired, field));
+  if (differs) await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
+  return id;
+}
+
+export async function read(id: string, props: HandlerState): Promise<pulumi.dynamic.ReadResult> {
+  return withClient(props, async (client) => {
+    const handler = await client.get<ApiHandler>(id, parseHandler, label(props));
+    // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
+    if (!handler) return {};
+    const state = stateFromApi(handler, props);
+    const outs = outputsOf(state);
+    const { lastTest: _lastTest, ...inputs } = outs;
+    return { id, props: outs, inputs };
+  });
+}
+
+export async function update(
+  id: string,
+  olds: HandlerState,
+  news: Inputs,
+): Promise<pulumi.dynamic.UpdateResult> {
+  const { __provider: _, ...desired } = news;
+  return withClient(desired, async (client) => {
+    const remoteChange = updatableFields.some((field) => fieldChanged(olds, desired, field));
+    if (remoteChange)
+      await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
+    const state = await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest });
+    return { outs: outputsOf(state) };
+  });
+}
+
+export async function remove(id: string, props: HandlerState): Promise<void> {
+  await withClient(props, (client) => client.delete(id, label(props)));
+}

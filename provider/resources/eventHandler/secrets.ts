@@ -1,0 +1,57 @@
+/**
+ * Where DM keeps write-only secrets inside a handler's connectionConfig. The SDK lifts these leaves out of
+ * `connectionConfig` into one secret `secrets` input keyed by path, so the state holds them encrypted
+ * whatever the user wrapped in pulumi.secret(), and the rest of the config stays readable in diffs.
+ * The same functions serve the SDK (leaves may be pulumi Inputs) and the provider (plain JSON).
+ */
+export const secretPaths = {
+  webhook: ["auth.password", "auth.token", "auth.value"],
+  kafka: ["value"],
+} as const;
+
+export type HandlerKind = keyof typeof secretPaths;
+export type SecretMap<T = string> = Record<string, T>;
+
+type Node = Record<string, unknown>;
+const isNode = (value: unknown): value is Node =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function getPath(object: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((node, key) => (isNode(node) ? node[key] : undefined), object);
+}
+
+/** Returns a copy of `object` with `path` set (or removed when value is undefined), copying only along the path. */
+function withPath(object: Node, keys: string[], value: unknown): Node {
+  const [key, ...rest] = keys;
+  const copy = { ...object };
+  if (rest.length === 0) {
+    if (value === undefined) delete copy[key!];
+    else copy[key!] = value;
+    return copy;
+  }
+  const child = copy[key!];
+  if (!isNode(child)) return copy; // the parent is absent: nothing to set or remove
+  copy[key!] = withPath(child, rest, value);
+  return copy;
+}
+
+/** Splits a connectionConfig into its public part and the secret leaves that are present. */
+export function splitSecrets<T>(kind: HandlerKind, config: Node): { config: Node; secrets: SecretMap<T> } {
+  let publicPart = config;
+  const secrets: SecretMap<T> = {};
+  for (const path of secretPaths[kind]) {
+    const value = getPath(config, path);
+    if (value !== undefined && value !== null) {
+      secrets[path] = value as T;
+      publicPart = withPath(publicPart, path.split("."), undefined);
+    }
+  }
+  return { config: publicPart, secrets };
+}
+
+/** Puts the secret leaves back, building the body DM expects. */
+export function joinSecrets(config: Node, secrets: SecretMap): Node {
+  let full = config;
+  for (const [path, value] of Object.entries(secrets)) full = withPath(full, path.split("."), value);
+  return full;
+}

@@ -1,0 +1,4 @@
+/**
+ * pulumi-coiote: Pulumi resources for Coiote IoT Device Management data integration.
+ */
+export * from "./eventHandler";
