@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { filterSchema } from "./filter";
+import { kafkaConnectionConfigSchema } from "./kafkaConnectionConfig";
+import { webhookConnectionConfigSchema } from "./webhookConnectionConfig";
+
+const domainPattern = /^\/([^/]+\/)*$/;
+
+const common = {
+  name: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(256, { error: "must be at most 256 characters" }),
+  enabled: z.boolean({ error: "must be true or false" }),
+  filter: filterSchema,
+  domain: z.string().regex(domainPattern, { error: 'must be a domain path like "/acme/plant-1/"' }).nullish(),
+  description: z
+    .string({ error: "must be a string" })
+    .max(1024, { error: "must be at most 1024 characters" })
+    .nullish(),
+  allowFailures: z.boolean({ error: "must be true or false" }).nullish(),
+};
+
+/** The body of a create (and of a test of a new configuration): `type` decides the connectionConfig. */
+export const eventHandlerConfigurationSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("webhook"),
+      ...common,
+      connectionConfig: webhookConnectionConfigSchema,
+    }),
+    z.strictObject({ type: z.literal("kafka"), ...common, connectionConfig: kafkaConnectionConfigSchema }),
+  ],
+  { error: 'type must be "webhook" or "kafka"' },
+);
+
+export type EventHandlerConfiguration = z.infer<typeof eventHandlerConfigurationSchema>;
