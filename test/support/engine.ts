@@ -7,7 +7,7 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { inject } from "vitest";
 import { offlinePulumiEnv, repoRoot } from "./pulumiEnv";
@@ -113,9 +113,16 @@ export class ProgramStack {
     const changes = Object.entries(summary)
       .filter(([op]) => op !== "same")
       .reduce((sum, [, count]) => sum + (count ?? 0), 0);
-    const operations = Object.fromEntries(
-      Object.entries(collectOperations(events)).filter(([, op]) => op !== "same" && op !== "read"),
-    );
+    // A refresh reports every resource as op "refresh"; what it did shows in the step's old/new state.
+    const operations: OperationsByName = {};
+    for (const event of events) {
+      const metadata = event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;
+      if (!metadata || metadata.op !== "refresh" || metadata.type === "pulumi:pulumi:Stack") continue;
+      if (metadata.type.startsWith("pulumi:providers:")) continue;
+      const name = metadata.urn.split("::").pop()!;
+      if (!metadata.new) operations[name] = "delete";
+      else if ((metadata.diffs?.length ?? 0) > 0) operations[name] = "update";
+    }
     return { operations, stdout: result.stdout, changes };
   }
 
@@ -132,9 +139,15 @@ export class ProgramStack {
     return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
   }
 
-  /** The checkpoint as `pulumi stack export` gives it: the place to look for leaked secrets. */
-  async exportedStateText(): Promise<string> {
-    return JSON.stringify(await this.stack.exportStack());
+  /**
+   * The state file exactly as the file backend stored it: the place to look for leaked secrets.
+   * (The Automation API's exportStack() decrypts secrets, so it cannot show a leak.)
+   */
+  stateFileText(): string {
+    const stacksDir = path.join(this.scratch, "state", ".pulumi", "stacks");
+    const files = readdirSync(stacksDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(`${this.stack.name}.json`));
+    if (files.length !== 1) throw new Error(`expected one state file for ${this.stack.name} in ${stacksDir}, found ${files.length}`);
+    return readFileSync(path.join(stacksDir, files[0]!), "utf8");
   }
 
   /** Resources in state, without the stack and provider entries. */

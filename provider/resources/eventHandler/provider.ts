@@ -56,7 +56,11 @@ class HandlerInitError extends Error {
 }
 
 async function runTest(client: DmClient, id: string, state: HandlerState): Promise<LastTest> {
-  const result = await client.testExisting(id, parseTestResult, label(state));
+  // DM switches a handler on after a successful test of it, so a handler the code wants off is tested as
+  // a new configuration instead, which leaves the stored handler as it is.
+  const result = state.enabled
+    ? await client.testExisting(id, parseTestResult, label(state))
+    : await client.testNew(state.type, toCreateBody(state), state.domain, parseTestResult, label(state));
   return { successful: result.successful, message: result.message ?? null, time: new Date().toISOString() };
 }
 
@@ -82,7 +86,8 @@ export async function check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.
   if (failures.length > 0) return { failures };
   const domain =
     news.domain !== undefined && !containsUnknown(news.domain) ? normalizeDomain(news.domain) : news.domain;
-  return { inputs: { ...news, domain: domain ?? olds?.domain ?? defaultDomain() } };
+  // Undefined members would break the engine's Struct conversion (pulumi#2205): drop them.
+  return { inputs: plainJson({ ...news, domain: domain ?? olds?.domain ?? defaultDomain() }) };
 }
 
 export async function diff(

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { startSandbox } from "./index";
+import type { SandboxUser } from "./options";
+
+const usage = `coiote-sandbox: a local emulator of the Coiote DM event-handler API that really delivers events
+
+Options:
+  --port <n>              port to listen on (default 8080; 0 = any free port)
+  --bind <address>        address to bind (default 127.0.0.1; the admin API has no authentication)
+  --token <token>         accept this static bearer token (repeatable)
+  --user <name:password[:domain]>  a user for the password grant (repeatable)
+  --token-ttl <seconds>   lifetime of password-grant tokens (default 300)
+  --data-file <path>      keep handlers across restarts in this JSON file (default: in memory)
+  --default-domain <d>    domain of static tokens and of users without one (default /sandbox/)
+  --no-masking            return secrets in clear on reads (default: masked as ********)
+  --strict                reject what DM's sources disagree on (the plural "domainProperties")
+  --restrict-internal     refuse loopback and private targets (codes 4005/4006)
+  --delivery-timeout <ms> timeout of one delivery (default 5000)
+  --verbose               log requests
+  --help`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "8080" },
+      bind: { type: "string", default: "127.0.0.1" },
+      token: { type: "string", multiple: true, default: [] },
+      user: { type: "string", multiple: true, default: [] },
+      "token-ttl": { type: "string", default: "300" },
+      "data-file": { type: "string" },
+      "default-domain": { type: "string", default: "/sandbox/" },
+      "no-masking": { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      "restrict-internal": { type: "boolean", default: false },
+      "delivery-timeout": { type: "string", default: "5000" },
+      verbose: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const users: SandboxUser[] = values.user.map((spec) => {
+    const [username, password, domain] = spec.split(":");
+    if (!username || !password) throw new Error(`--user wants name:password[:domain], got "${spec}"`);
+    return { username, password, domain };
+  });
+  if (values.token.length === 0 && users.length === 0) {
+    console.error("coiote-sandbox: warning: no --token or --user given, so no DM API call can authenticate");
+  }
+  const sandbox = await startSandbox({
+    port: Number(values.port),
+    host: values.bind,
+    tokens: values.token,
+    users,
+    tokenTtlSeconds: Number(values["token-ttl"]),
+    dataFile: values["data-file"],
+    defaultDomain: values["default-domain"],
+    masking: !values["no-masking"],
+    strict: values.strict,
+    restrictInternal: values["restrict-internal"],
+    deliveryTimeoutMs: Number(values["delivery-timeout"]),
+    verbose: values.verbose,
+  });
+  console.log(`coiote-sandbox listening on ${sandbox.url}`);
+  const stop = () => {
+    sandbox.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`coiote-sandbox: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import { domainName } from "../domains";
+import type { DeviceEvent } from "./events";
+
+/** DM's default generic bodies (dm-api.md §5). */
+export const defaultTemplates = {
+  telemetry:
+    '{"version":"$version","timestamp":$timestamp,"endpointName":"$endpointName","domainId":"$domainId","url":"$url","value":"$value"}',
+  lifecycle:
+    '{"subtype":"$subtype","version":"$version","timestamp":$timestamp,"endpointName":"$endpointName","domainId":"$domainId","metadata":$metadata}',
+} as const;
+
+/** InfluxDB line protocol as DM writes it; the lifecycle line is our choice (its shape is undocumented). */
+export const influxTemplates = {
+  telemetry: 'telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType="telemetry" $url=$value $timestamp',
+  lifecycle: 'deviceEvent,domain=$domainId,endpointName=$endpointName,eventType="$subtype" value=1 $timestamp',
+} as const;
+
+export type Variables = Record<string, string>;
+
+/** The $variables of an event; `json` decides how $metadata renders (an object, or k=v,k=v for text). */
+export function variablesOf(event: DeviceEvent, json: boolean): Variables {
+  const common = {
+    version: "1.0",
+    timestamp: String(event.timestamp ?? Date.now()),
+    endpointName: event.endpointName,
+    domainId: event.domain,
+    domainName: domainName(event.domain),
+  };
+  if (event.kind === "telemetry") return { ...common, url: event.url, value: event.value };
+  const metadata = json
+    ? JSON.stringify(event.metadata)
+    : Object.entries(event.metadata)
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(",");
+  return { ...common, subtype: event.subtype, metadata };
+}
+
+/**
+ * Plain-text substitution, longest names first, in one pass (a substituted value is never substituted
+ * again); an unknown $name stays as written.
+ */
+export function render(template: string, variables: Variables): string {
+  const names = Object.keys(variables).sort((a, b) => b.length - a.length);
+  if (names.length === 0) return template;
+  const pattern = new RegExp(`\\$(${names.join("|")})`, "g");
+  return template.replace(pattern, (_match, name: string) => variables[name]!);
+}
+
+/** Header values may use every variable but url, value and metadata; header names are never expanded. */
+export function renderHeaders(headers: Record<string, string> | null | undefined, variables: Variables): Record<string, string> {
+  const { url: _url, value: _value, metadata: _metadata, ...allowed } = variables;
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, render(value, allowed)]));
+}

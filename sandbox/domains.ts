@@ -1,0 +1,30 @@
+import { codes, DmError } from "./errors";
+
+const domainPattern = /^\/([A-Za-z0-9_.-]+\/)*$/;
+
+/** Domains are paths: "/", "/acme/", "/acme/plant-1/". Accepts them without the outer slashes too. */
+export function parseDomain(raw: string): string {
+  const trimmed = raw.trim().replace(/^\/+|\/+$/g, "");
+  const domain = trimmed === "" ? "/" : `/${trimmed}/`;
+  if (!domainPattern.test(domain)) throw new DmError(codes.invalidPayload, `"${raw}" is not a valid domain path`);
+  return domain;
+}
+
+/** A caller sees its own domain and everything below it; anything else does not exist for it. */
+export function assertVisible(domain: string, root: string): void {
+  if (!domain.startsWith(root)) throw new DmError(codes.domainNotFound, `domain ${domain} not found`);
+}
+
+/** The last segment, DM's $domainName. */
+export function domainName(domain: string): string {
+  const parts = domain.split("/").filter(Boolean);
+  return parts.at(-1) ?? "";
+}
+
+/** The domain and its ancestors, nearest first: subdomains inherit their parent's Kafka properties. */
+export function ancestry(domain: string): string[] {
+  const parts = domain.split("/").filter(Boolean);
+  const chain: string[] = [];
+  for (let i = parts.length; i >= 0; i--) chain.push(i === 0 ? "/" : `/${parts.slice(0, i).join("/")}/`);
+  return chain;
+}

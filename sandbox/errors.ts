@@ -1,0 +1,29 @@
+/** DM's error codes (dm-api.md §2); the HTTP status is the code's first three digits. */
+export const codes = {
+  invalidPayload: 4000,
+  invalidId: 4002,
+  invalidLwm2mUrlOrNoKafkaProperty: 4003,
+  handlerLimit: 4004,
+  uriForbidden: 4005,
+  bootstrapForbidden: 4006,
+  unauthorized: 4010,
+  forbidden: 4030,
+  notFound: 4040,
+  domainNotFound: 4041,
+  retryLater: 5030,
+} as const;
+
+export class DmError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return Number(String(this.code).slice(0, 3));
+  }
+  toBody(): { message: string; code: number } {
+    return { message: this.message, code: this.code };
+  }
+}

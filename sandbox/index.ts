@@ -1,0 +1,32 @@
+import { defaultSandboxOptions, type SandboxOptions } from "./options";
+import { buildSandbox, type SandboxApp } from "./server";
+
+export type { SandboxOptions, SandboxUser } from "./options";
+export type { KafkaProducerFactory, KafkaRecord } from "./delivery/kafka";
+export { parseProperties, effectiveProducerProperties } from "./delivery/kafka";
+
+export interface RunningSandbox extends SandboxApp {
+  /** Base URL, e.g. http://127.0.0.1:41234 (point coiote:url here). */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the DM sandbox on a real port and resolves once it accepts requests. */
+export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
+  const resolved: SandboxOptions = { ...defaultSandboxOptions, ...options };
+  const sandbox = buildSandbox(resolved);
+  await sandbox.app.listen({ port: resolved.port, host: resolved.host });
+  const address = sandbox.app.server.address();
+  const port = typeof address === "object" && address ? address.port : resolved.port;
+  const host = resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host;
+  return {
+    ...sandbox,
+    url: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`,
+    port,
+    async stop() {
+      await sandbox.app.close();
+      await resolved.kafka?.close?.();
+    },
+  };
+}

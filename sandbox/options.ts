@@ -1,0 +1,55 @@
+import type { KafkaProducerFactory } from "./delivery/kafka";
+
+export interface SandboxUser {
+  username: string;
+  password: string;
+  /** The user's own domain: the default for requests without ?domain=, and the root of what it may see. */
+  domain?: string;
+}
+
+export interface SandboxOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Loopback by default: the sandbox has an unauthenticated admin API. */
+  host: string;
+  /** Static bearer tokens; they act for the default domain and may reach every domain. */
+  tokens: string[];
+  users: SandboxUser[];
+  /** Lifetime of tokens issued by the password grant. */
+  tokenTtlSeconds: number;
+  /** Persist handlers and domain properties here across restarts; in memory when unset. */
+  dataFile?: string;
+  /** Return write-only secrets as "********" (dm-api.md Decision 5). */
+  masking: boolean;
+  /** Reject what DM's sources disagree on (the plural "domainProperties"). */
+  strict: boolean;
+  /** Refuse loopback and private targets with 4005/4006, as installations that block internal addresses do. */
+  restrictInternal: boolean;
+  defaultDomain: string;
+  /** Timeout of one delivery (webhook request or Kafka send). */
+  deliveryTimeoutMs: number;
+  /** Deliveries in flight at once across all handlers. */
+  deliveryConcurrency: number;
+  /** Largest request body accepted. */
+  bodyLimitBytes: number;
+  /** Real Kafka delivery; without it Kafka deliveries fail with a clear message. */
+  kafka?: KafkaProducerFactory;
+  /** Log requests to stderr. */
+  verbose: boolean;
+}
+
+export const defaultSandboxOptions: SandboxOptions = {
+  port: 0,
+  host: "127.0.0.1",
+  tokens: [],
+  users: [],
+  tokenTtlSeconds: 300,
+  masking: true,
+  strict: false,
+  restrictInternal: false,
+  defaultDomain: "/sandbox/",
+  deliveryTimeoutMs: 5_000,
+  deliveryConcurrency: 16,
+  bodyLimitBytes: 64 * 1024,
+  verbose: false,
+};

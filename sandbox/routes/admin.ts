@@ -1,0 +1,113 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Dispatcher } from "../delivery/dispatcher";
+import { deviceEventSchema } from "../delivery/events";
+import { parseDomain } from "../domains";
+import { codes, DmError } from "../errors";
+import type { FaultInjector } from "../faults";
+import { present } from "../present";
+import type { RequestLog } from "../requestLog";
+import type { Store, StoredHandler } from "../store";
+
+export const adminPrefix = "/__sandbox";
+
+interface Context {
+  store: Store;
+  dispatcher: Dispatcher;
+  faults: FaultInjector;
+  requestLog: RequestLog;
+}
+
+function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new DmError(codes.invalidPayload, parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  }
+  return parsed.data;
+}
+
+/**
+ * The sandbox's own API, all under one prefix (dm-api.md Decision 8): event injection, domain Kafka
+ * properties, faults, logs, out-of-band edits and reset. It has no authentication; the sandbox binds to
+ * loopback by default for that reason.
+ */
+export function registerAdminRoutes(app: FastifyInstance, context: Context): void {
+  const { store, dispatcher, faults, requestLog } = context;
+
+  app.post<{ Querystring: { wait?: string } }>(`${adminPrefix}/events`, async (request) => {
+    const raw = Array.isArray(request.body) ? request.body : [request.body];
+    const events = raw.map((event) => parseOr400(deviceEventSchema, event)).map((event) => ({ ...event, domain: parseDomain(event.domain) }));
+    const pending = Promise.all(events.map((event) => dispatcher.dispatch(event))).then((all) => all.flat());
+    if (request.query.wait === "true") {
+      const records = await pending;
+      return { events: events.length, deliveries: records.length, results: records.map(({ event: _e, ...r }) => r) };
+    }
+    pending.catch(() => undefined); // outcomes land in the delivery log
+    return { events: events.length, deliveries: events.reduce((n, e) => n + dispatcher.matching(e).length, 0) };
+  });
+
+  app.put<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
+    const match = /^(.*)\/kafka$/.exec(request.params["*"]);
+    if (!match) throw new DmError(codes.notFound, "use PUT /__sandbox/domains/<domain>/kafka");
+    const domain = parseDomain(match[1]!);
+    const body = request.body;
+    const properties = typeof body === "string" ? body : (body as { properties?: unknown } | undefined)?.properties;
+    if (typeof properties !== "string") throw new DmError(codes.invalidPayload, "send the properties as text/plain or as {\"properties\": \"...\"}");
+    store.setDomainKafkaProperties(domain, properties);
+    return { domain, properties };
+  });
+
+  app.delete<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
+    const match = /^(.*)\/kafka$/.exec(request.params["*"]);
+    if (!match) throw new DmError(codes.notFound, "use DELETE /__sandbox/domains/<domain>/kafka");
+    store.setDomainKafkaProperties(parseDomain(match[1]!), undefined);
+    return {};
+  });
+
+  app.post(`${adminPrefix}/faults`, async (request) => {
+    try {
+      return faults.add(request.body as never);
+    } catch (error) {
+      throw new DmError(codes.invalidPayload, error instanceof Error ? error.message : String(error));
+    }
+  });
+  app.get(`${adminPrefix}/faults`, async () => faults.list());
+  app.delete(`${adminPrefix}/faults`, async () => {
+    faults.clear();
+    return {};
+  });
+
+  app.get(`${adminPrefix}/requests`, async () => requestLog.list());
+  app.delete(`${adminPrefix}/requests`, async () => {
+    requestLog.clear();
+    return {};
+  });
+  app.get(`${adminPrefix}/deliveries`, async () => dispatcher.deliveries());
+
+  /** Unmasked, with DM's bookkeeping: what tests assert against. */
+  app.get(`${adminPrefix}/handlers`, async () => store.all().map((h) => ({ ...present(h, false), consecutiveFailures: h.consecutiveFailures })));
+
+  /** Out-of-band edit, as a person in DM's UI would make it: drift for refresh to find. */
+  app.post<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
+    const current = store.get(request.params.id);
+    if (!current) throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
+    const patch = parseOr400(z.record(z.string(), z.unknown()), request.body);
+    const { id: _id, type: _type, ...allowed } = patch;
+    const next = { ...current, ...allowed } as StoredHandler;
+    if ("enabled" in allowed) next.status = next.enabled ? "active" : "inactive";
+    store.put(next);
+    return present(next, false);
+  });
+  app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
+    if (!store.delete(request.params.id)) throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
+    return {};
+  });
+
+  app.post(`${adminPrefix}/reset`, async () => {
+    store.reset();
+    faults.clear();
+    requestLog.clear();
+    dispatcher.clear();
+    return {};
+  });
+}

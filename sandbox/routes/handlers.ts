@@ -1,0 +1,170 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import {
+  eventHandlerConfigurationSchema,
+  type EventHandlerConfiguration,
+  handlerIdPattern,
+  kafkaHandlerUpdateSchema,
+  maskedSecret,
+  maxHandlersPerDomain,
+  webhookHandlerUpdateSchema,
+} from "../../provider/schemas";
+import type { Principal } from "../auth";
+import type { Dispatcher } from "../delivery/dispatcher";
+import { testEventFor } from "../delivery/testEvent";
+import { assertVisible, parseDomain } from "../domains";
+import { codes, DmError } from "../errors";
+import type { SandboxOptions } from "../options";
+import { getAt, present, secretPaths, setAt } from "../present";
+import type { Store, StoredHandler } from "../store";
+import { assertAllowedTargets } from "../targets";
+
+type Kind = "webhook" | "kafka";
+interface Context {
+  options: SandboxOptions;
+  store: Store;
+  dispatcher: Dispatcher;
+  principalOf(request: FastifyRequest): Principal;
+}
+
+const base = "/api/coiotedm/v3/deviceEvents/handler";
+
+/** Turns zod issues into DM's answer: 4003 for LwM2M paths (as DM documents), 4000 for the rest. */
+function invalid(error: z.ZodError): DmError {
+  const issues = error.issues.slice(0, 3).map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+  const lwm2m = error.issues.some((issue) => issue.path.includes("lwm2mUrls"));
+  return new DmError(lwm2m ? codes.invalidLwm2mUrlOrNoKafkaProperty : codes.invalidPayload, `invalid payload: ${issues.join("; ")}`);
+}
+
+function parseId(raw: string): string {
+  if (!handlerIdPattern.test(raw)) throw new DmError(codes.invalidId, `"${raw}" is not a valid handler id (24 hex characters)`);
+  return raw;
+}
+
+export function registerHandlerRoutes(app: FastifyInstance, context: Context): void {
+  const { options, store, dispatcher } = context;
+
+  function domainFor(request: FastifyRequest, bodyDomain?: string | null): string {
+    const principal = context.principalOf(request);
+    const raw = (request.query as { domain?: string }).domain ?? bodyDomain ?? principal.domain;
+    const domain = parseDomain(raw);
+    assertVisible(domain, principal.root);
+    return domain;
+  }
+
+  function visibleHandler(request: FastifyRequest, rawId: string): StoredHandler {
+    const handler = store.get(parseId(rawId));
+    const principal = context.principalOf(request);
+    if (!handler || !handler.domain.startsWith(principal.root)) throw new DmError(codes.notFound, `handler ${rawId} not found`);
+    return handler;
+  }
+
+  /** Everything a configuration must satisfy besides its schema. */
+  function assertAcceptable(config: EventHandlerConfiguration, kind: Kind, domain: string): void {
+    if (config.type !== kind) throw new DmError(codes.invalidPayload, `invalid payload: type must be "${kind}" on this endpoint`);
+    if (options.strict && config.type === "kafka" && config.connectionConfig.type === "domainProperties") {
+      throw new DmError(codes.invalidPayload, 'invalid payload: connectionConfig.type must be "domainProperty"');
+    }
+    assertAllowedTargets(config, options.restrictInternal);
+    dispatcher.assertKafkaPropertiesAvailable(config, domain);
+  }
+
+  function parseConfiguration(body: unknown): EventHandlerConfiguration {
+    const parsed = eventHandlerConfigurationSchema.safeParse(body);
+    if (!parsed.success) throw invalid(parsed.error);
+    return parsed.data;
+  }
+
+  app.get(base, async (request) => {
+    const domain = domainFor(request);
+    return store.inDomain(domain).map((handler) => present(handler, options.masking));
+  });
+
+  app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) => present(visibleHandler(request, request.params.id), options.masking));
+
+  for (const kind of ["webhook", "kafka"] as const) {
+    app.post(`${base}/${kind}`, async (request, reply) => {
+      const config = parseConfiguration(request.body);
+      const domain = domainFor(request, config.domain);
+      assertAcceptable(config, kind, domain);
+      if (store.inDomain(domain).length >= maxHandlersPerDomain) {
+        throw new DmError(codes.handlerLimit, `handler limit reached: domain ${domain} already has ${maxHandlersPerDomain} handlers`);
+      }
+      const id = store.newId();
+      store.put({
+        ...config,
+        id,
+        domain,
+        createdAt: new Date().toISOString(),
+        status: config.enabled ? "active" : "inactive",
+        consecutiveFailures: 0,
+      });
+      return reply.code(201).type("application/json").send(JSON.stringify(id));
+    });
+
+    app.put<{ Params: { id: string } }>(`${base}/${kind}/:id`, async (request) => {
+      const current = visibleHandler(request, request.params.id);
+      if (current.type !== kind) throw new DmError(codes.invalidPayload, `invalid payload: handler ${current.id} is a ${current.type} handler`);
+      const schema = kind === "webhook" ? webhookHandlerUpdateSchema : kafkaHandlerUpdateSchema;
+      const parsed = schema.safeParse(request.body ?? {});
+      if (!parsed.success) throw invalid(parsed.error);
+      const update = parsed.data as Record<string, unknown>;
+      const merged: Record<string, unknown> = { ...current };
+      for (const [field, value] of Object.entries(update)) if (value !== null && value !== undefined) merged[field] = value;
+      if (update.connectionConfig) {
+        // A masked secret sent back means "keep the one you have" (dm-api.md Decision 5).
+        const next = structuredClone(update.connectionConfig) as Record<string, unknown>;
+        for (const path of secretPaths[kind]) {
+          if (getAt(next, path) === maskedSecret) {
+            const stored = getAt(current.connectionConfig, path);
+            if (typeof stored !== "string") throw new DmError(codes.invalidPayload, `invalid payload: connectionConfig.${path} is masked but no secret is stored`);
+            setAt(next, path, stored);
+          }
+        }
+        merged.connectionConfig = next;
+      }
+      const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
+      const config = parseConfiguration(configPart);
+      assertAcceptable(config, kind, domain);
+      const enabledNow = config.enabled;
+      const nextStatus = enabledNow ? "active" : status === "failed" && update.enabled == null ? "failed" : "inactive";
+      const saved: StoredHandler = {
+        ...config,
+        id,
+        domain,
+        createdAt,
+        status: nextStatus,
+        consecutiveFailures: enabledNow && !current.enabled ? 0 : consecutiveFailures,
+      };
+      store.put(saved);
+      return present(saved, options.masking);
+    });
+
+    app.post(`${base}/test/${kind}`, async (request) => {
+      const config = parseConfiguration(request.body);
+      const domain = domainFor(request, config.domain);
+      assertAcceptable(config, kind, domain);
+      const record = await dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test");
+      return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
+    });
+  }
+
+  app.delete<{ Params: { id: string } }>(`${base}/:id`, async (request, reply) => {
+    const handler = visibleHandler(request, request.params.id);
+    store.delete(handler.id);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: { id: string } }>(`${base}/test/existing/:id`, async (request) => {
+    const handler = visibleHandler(request, request.params.id);
+    const record = await dispatcher.deliver(handler, handler.domain, testEventFor(handler.filter, handler.domain), "test", handler.id);
+    const latest = store.get(handler.id);
+    // A successful test switches a handler back on, also one DM switched off after failures.
+    if (record.ok && latest) store.put({ ...latest, enabled: true, status: "active", consecutiveFailures: 0 });
+    return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
+  });
+}
+
+function describeSuccess(status: number | undefined): string {
+  return status ? `test event delivered, the receiver answered HTTP ${status}` : "test event delivered";
+}

@@ -1,0 +1,123 @@
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { Authenticator, type Principal } from "./auth";
+import { Dispatcher } from "./delivery/dispatcher";
+import { codes, DmError } from "./errors";
+import { type Fault, FaultInjector } from "./faults";
+import type { SandboxOptions } from "./options";
+import { type LoggedRequest, RequestLog } from "./requestLog";
+import { registerAdminRoutes } from "./routes/admin";
+import { registerHandlerRoutes } from "./routes/handlers";
+import { registerLoginRoutes } from "./routes/login";
+import { Store } from "./store";
+
+export interface SandboxApp {
+  app: FastifyInstance;
+  store: Store;
+  dispatcher: Dispatcher;
+  faults: FaultInjector;
+  requestLog: RequestLog;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds the sandbox: DM's API under /api, the sandbox's own under /__sandbox. */
+export function buildSandbox(options: SandboxOptions): SandboxApp {
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: options.verbose ? { level: "info" } : false });
+  const store = new Store(options.dataFile);
+  const dispatcher = new Dispatcher(options, store);
+  const faults = new FaultInjector();
+  const requestLog = new RequestLog();
+  const auth = new Authenticator(options);
+  const principals = new WeakMap<FastifyRequest, Principal>();
+  const logEntries = new WeakMap<FastifyRequest, LoggedRequest>();
+  const lateFaults = new WeakMap<FastifyRequest, Fault>();
+
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  const isDmApi = (url: string) => url.startsWith("/api/");
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (!isDmApi(request.url)) return;
+    const [path, query = ""] = request.url.split("?") as [string, string?];
+    const entry = requestLog.add({ method: request.method, path, query, status: 0, time: new Date().toISOString() });
+    logEntries.set(request, entry);
+    const fault = faults.take(request.method, path);
+    if (!fault) return;
+    entry.fault = `${fault.kind}${fault.afterCommit ? " after commit" : ""}`;
+    if (fault.afterCommit) {
+      lateFaults.set(request, fault);
+      return;
+    }
+    if (fault.kind === "latency") await sleep(fault.latencyMs ?? 0);
+    else if (fault.kind === "drop") {
+      reply.hijack();
+      request.raw.socket.destroy();
+    } else {
+      const status = fault.status ?? 503;
+      if (fault.retryAfter !== undefined) reply.header("retry-after", String(fault.retryAfter));
+      return reply.code(status).send({ message: `injected fault: HTTP ${status}`, code: status * 10 });
+    }
+  });
+
+  // Faults "after commit": the request really ran; now its answer is delayed, replaced or lost.
+  app.addHook("onSend", async (request, reply, payload) => {
+    const fault = lateFaults.get(request);
+    if (!fault) return payload;
+    if (fault.kind === "latency") {
+      await sleep(fault.latencyMs ?? 0);
+      return payload;
+    }
+    if (fault.kind === "drop") {
+      request.raw.socket.destroy();
+      return payload;
+    }
+    const status = fault.status ?? 500;
+    reply.code(status).type("application/json");
+    if (fault.retryAfter !== undefined) reply.header("retry-after", String(fault.retryAfter));
+    return JSON.stringify({ message: `injected fault: HTTP ${status}`, code: status * 10 });
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const entry = logEntries.get(request);
+    if (entry && !request.raw.socket.destroyed) entry.status = reply.statusCode;
+  });
+
+  app.addHook("preHandler", async (request) => {
+    if (!request.url.startsWith("/api/coiotedm/")) return;
+    principals.set(request, auth.authenticate(request.headers.authorization));
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof DmError) return reply.code(error.status).send(error.toBody());
+    const fastifyError = error as { statusCode?: number; code?: string; message: string };
+    if (fastifyError.statusCode === 413) {
+      return reply.code(400).send({ message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`, code: codes.invalidPayload });
+    }
+    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+      // Malformed JSON, an unsupported content type and the like are all "invalid payload" to DM.
+      return reply.code(400).send({ message: `invalid payload: ${fastifyError.message}`, code: codes.invalidPayload });
+    }
+    reply.log.error(error);
+    return reply.code(500).send({ message: "internal error", code: 5000 });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ message: `no such endpoint: ${request.method} ${request.url.split("?")[0]}`, code: codes.notFound });
+  });
+
+  registerLoginRoutes(app, auth);
+  registerHandlerRoutes(app, {
+    options,
+    store,
+    dispatcher,
+    principalOf: (request) => {
+      const principal = principals.get(request);
+      if (!principal) throw new DmError(codes.unauthorized, "missing bearer token");
+      return principal;
+    },
+  });
+  registerAdminRoutes(app, { store, dispatcher, faults, requestLog });
+  return { app, store, dispatcher, faults, requestLog };
+}
