@@ -20,7 +20,10 @@ export class Authenticator {
     private readonly now: () => number = Date.now,
   ) {}
 
-  login(username: string | undefined, password: string | undefined): { access_token: string; token_type: string; expires_in: string } {
+  login(
+    username: string | undefined,
+    password: string | undefined,
+  ): { access_token: string; token_type: string; expires_in: string } {
     const user = this.options.users.find((u) => u.username === username && u.password === password);
     if (!user) throw new DmError(codes.unauthorized, "invalid username or password");
     const domain = parseDomain(user.domain ?? this.options.defaultDomain);

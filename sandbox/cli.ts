@@ -66,7 +66,10 @@ async function main(): Promise<void> {
   });
   console.log(`coiote-sandbox listening on ${sandbox.url}`);
   const stop = () => {
-    sandbox.stop().then(() => process.exit(0), () => process.exit(1));
+    sandbox.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -6,7 +6,8 @@ const domainPattern = /^\/([A-Za-z0-9_.-]+\/)*$/;
 export function parseDomain(raw: string): string {
   const trimmed = raw.trim().replace(/^\/+|\/+$/g, "");
   const domain = trimmed === "" ? "/" : `/${trimmed}/`;
-  if (!domainPattern.test(domain)) throw new DmError(codes.invalidPayload, `"${raw}" is not a valid domain path`);
+  if (!domainPattern.test(domain))
+    throw new DmError(codes.invalidPayload, `"${raw}" is not a valid domain path`);
   return domain;
 }
 

@@ -2,18 +2,29 @@ import { maskedSecret } from "../provider/schemas";
 import type { StoredHandler } from "./store";
 
 /** Where DM keeps write-only secrets in a connectionConfig (the same paths the provider lifts out). */
-export const secretPaths = { webhook: ["auth.password", "auth.token", "auth.value"], kafka: ["value"] } as const;
+export const secretPaths = {
+  webhook: ["auth.password", "auth.token", "auth.value"],
+  kafka: ["value"],
+} as const;
 
 type Node = Record<string, unknown>;
 
 export function getAt(object: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Node)[key] : undefined), object);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === "object" ? (node as Node)[key] : undefined),
+      object,
+    );
 }
 
 export function setAt(object: Node, path: string, value: unknown): void {
   const keys = path.split(".");
   const last = keys.pop()!;
-  const parent = keys.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Node)[key] : undefined), object);
+  const parent = keys.reduce<unknown>(
+    (node, key) => (node && typeof node === "object" ? (node as Node)[key] : undefined),
+    object,
+  );
   if (parent && typeof parent === "object") (parent as Node)[last] = value;
 }
 

@@ -22,7 +22,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds the sandbox: DM's API under /api, the sandbox's own under /__sandbox. */
 export function buildSandbox(options: SandboxOptions): SandboxApp {
-  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: options.verbose ? { level: "info" } : false });
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes,
+    logger: options.verbose ? { level: "info" } : false,
+  });
   const store = new Store(options.dataFile);
   const dispatcher = new Dispatcher(options, store);
   const faults = new FaultInjector();
@@ -32,16 +35,26 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   const logEntries = new WeakMap<FastifyRequest, LoggedRequest>();
   const lateFaults = new WeakMap<FastifyRequest, Fault>();
 
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
   const isDmApi = (url: string) => url.startsWith("/api/");
 
   app.addHook("onRequest", async (request, reply) => {
     if (!isDmApi(request.url)) return;
     const [path, query = ""] = request.url.split("?") as [string, string?];
-    const entry = requestLog.add({ method: request.method, path, query, status: 0, time: new Date().toISOString() });
+    const entry = requestLog.add({
+      method: request.method,
+      path,
+      query,
+      status: 0,
+      time: new Date().toISOString(),
+    });
     logEntries.set(request, entry);
     const fault = faults.take(request.method, path);
     if (!fault) return;
@@ -93,18 +106,30 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     if (error instanceof DmError) return reply.code(error.status).send(error.toBody());
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     if (fastifyError.statusCode === 413) {
-      return reply.code(400).send({ message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`, code: codes.invalidPayload });
+      return reply
+        .code(400)
+        .send({
+          message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`,
+          code: codes.invalidPayload,
+        });
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       // Malformed JSON, an unsupported content type and the like are all "invalid payload" to DM.
-      return reply.code(400).send({ message: `invalid payload: ${fastifyError.message}`, code: codes.invalidPayload });
+      return reply
+        .code(400)
+        .send({ message: `invalid payload: ${fastifyError.message}`, code: codes.invalidPayload });
     }
     reply.log.error(error);
     return reply.code(500).send({ message: "internal error", code: 5000 });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ message: `no such endpoint: ${request.method} ${request.url.split("?")[0]}`, code: codes.notFound });
+    reply
+      .code(404)
+      .send({
+        message: `no such endpoint: ${request.method} ${request.url.split("?")[0]}`,
+        code: codes.notFound,
+      });
   });
 
   registerLoginRoutes(app, auth);

@@ -29,7 +29,8 @@ export class Store {
     if (dataFile && existsSync(dataFile)) {
       const snapshot = JSON.parse(readFileSync(dataFile, "utf8")) as Snapshot;
       for (const handler of snapshot.handlers) this.handlers.set(handler.id, handler);
-      for (const [domain, text] of Object.entries(snapshot.domainKafkaProperties)) this.domainKafkaProperties.set(domain, text);
+      for (const [domain, text] of Object.entries(snapshot.domainKafkaProperties))
+        this.domainKafkaProperties.set(domain, text);
     }
   }
 
@@ -87,7 +88,10 @@ export class Store {
 
   private save(): void {
     if (!this.dataFile) return;
-    const snapshot: Snapshot = { handlers: this.all(), domainKafkaProperties: Object.fromEntries(this.domainKafkaProperties) };
+    const snapshot: Snapshot = {
+      handlers: this.all(),
+      domainKafkaProperties: Object.fromEntries(this.domainKafkaProperties),
+    };
     // Write then rename, so a crash never leaves half a file.
     const temp = `${this.dataFile}.tmp`;
     writeFileSync(temp, JSON.stringify(snapshot, null, 2));

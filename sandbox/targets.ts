@@ -9,9 +9,17 @@ function isInternalHost(host: string): boolean {
   if (h === "localhost" || h.endsWith(".localhost")) return true;
   if (isIP(h) === 4) {
     const [a, b] = h.split(".").map(Number) as [number, number];
-    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+    return (
+      a === 127 ||
+      a === 10 ||
+      a === 0 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 169 && b === 254)
+    );
   }
-  if (isIP(h) === 6) return h === "::1" || h === "::" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe80");
+  if (isIP(h) === 6)
+    return h === "::1" || h === "::" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe80");
   return false;
 }
 
@@ -20,14 +28,24 @@ export function assertAllowedTargets(config: EventHandlerConfiguration, restrict
   if (!restrictInternal) return;
   if (config.type === "webhook") {
     if (isInternalHost(new URL(config.connectionConfig.uri).hostname)) {
-      throw new DmError(codes.uriForbidden, `handler URI ${config.connectionConfig.uri} is forbidden: internal address`);
+      throw new DmError(
+        codes.uriForbidden,
+        `handler URI ${config.connectionConfig.uri} is forbidden: internal address`,
+      );
     }
     return;
   }
   if (config.connectionConfig.type !== "custom") return;
   const servers = parseProperties(config.connectionConfig.value)["bootstrap.servers"] ?? "";
-  for (const server of servers.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const server of servers
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const host = server.replace(/:\d+$/, "");
-    if (isInternalHost(host)) throw new DmError(codes.bootstrapForbidden, `bootstrap server ${server} is forbidden: internal address`);
+    if (isInternalHost(host))
+      throw new DmError(
+        codes.bootstrapForbidden,
+        `bootstrap server ${server} is forbidden: internal address`,
+      );
   }
 }

@@ -4,11 +4,9 @@ import { customHeadersSchema } from "./headers";
 
 const topicPattern = /^[A-Za-z0-9._-]{1,249}$/;
 const common = {
-  topic: z
-    .string()
-    .regex(topicPattern, {
-      error: "must be a Kafka topic name (letters, digits, '.', '_', '-'; 1-249 chars)",
-    }),
+  topic: z.string().regex(topicPattern, {
+    error: "must be a Kafka topic name (letters, digits, '.', '_', '-'; 1-249 chars)",
+  }),
   headers: customHeadersSchema.nullish(),
   bodyTemplate: bodyTemplateSchema
     .refine((t) => t.contentType === "json", {

@@ -50,18 +50,30 @@ export class Dispatcher {
     return this.store.inDomain(event.domain).filter((handler) => {
       if (!handler.enabled) return false;
       if (event.kind === "telemetry") {
-        return handler.filter.type === "telemetry" && handler.filter.lwm2mUrls.some((prefix) => event.url === prefix || event.url.startsWith(`${prefix}/`));
+        return (
+          handler.filter.type === "telemetry" &&
+          handler.filter.lwm2mUrls.some(
+            (prefix) => event.url === prefix || event.url.startsWith(`${prefix}/`),
+          )
+        );
       }
       return handler.filter.type === "lifecycle" && handler.filter.eventTypes.includes(event.subtype);
     });
   }
 
   /** Sends one event to one configuration (a stored handler or a configuration under test). */
-  async deliver(config: EventHandlerConfiguration, domain: string, event: DeviceEvent, kind: "event" | "test", handlerId?: string): Promise<DeliveryRecord> {
+  async deliver(
+    config: EventHandlerConfiguration,
+    domain: string,
+    event: DeviceEvent,
+    kind: "event" | "test",
+    handlerId?: string,
+  ): Promise<DeliveryRecord> {
     return this.limiter.run(async () => {
       const started = Date.now();
       let outcome: DeliveryOutcome & { producerProperties?: Record<string, string> };
-      if (config.type === "webhook") outcome = await deliverWebhook(config.connectionConfig, event, this.options.deliveryTimeoutMs);
+      if (config.type === "webhook")
+        outcome = await deliverWebhook(config.connectionConfig, event, this.options.deliveryTimeoutMs);
       else outcome = await this.deliverKafka(config, domain, event);
       const record: DeliveryRecord = {
         ...outcome,
@@ -77,9 +89,14 @@ export class Dispatcher {
     });
   }
 
-  private async deliverKafka(config: Extract<EventHandlerConfiguration, { type: "kafka" }>, domain: string, event: DeviceEvent) {
+  private async deliverKafka(
+    config: Extract<EventHandlerConfiguration, { type: "kafka" }>,
+    domain: string,
+    event: DeviceEvent,
+  ) {
     const connection = config.connectionConfig;
-    const text = connection.type === "custom" ? connection.value : this.store.effectiveKafkaProperties(domain);
+    const text =
+      connection.type === "custom" ? connection.value : this.store.effectiveKafkaProperties(domain);
     const target = `kafka topic ${connection.topic}`;
     if (text === undefined) {
       return { ok: false, error: `domain ${domain} has no Kafka properties`, target, headers: {} };
@@ -101,7 +118,11 @@ export class Dispatcher {
       await this.options.kafka.send(properties, record, this.options.deliveryTimeoutMs);
       return { ...base, ok: true };
     } catch (error) {
-      return { ...base, ok: false, error: `Kafka delivery failed: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ...base,
+        ok: false,
+        error: `Kafka delivery failed: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 
@@ -137,7 +158,10 @@ export class Dispatcher {
   assertKafkaPropertiesAvailable(config: EventHandlerConfiguration, domain: string): void {
     if (config.type !== "kafka" || config.connectionConfig.type === "custom") return;
     if (this.store.effectiveKafkaProperties(domain) === undefined) {
-      throw new DmError(codes.invalidLwm2mUrlOrNoKafkaProperty, `domain ${domain} has no Kafka domain property`);
+      throw new DmError(
+        codes.invalidLwm2mUrlOrNoKafkaProperty,
+        `domain ${domain} has no Kafka domain property`,
+      );
     }
   }
 }

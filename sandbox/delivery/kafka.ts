@@ -23,13 +23,15 @@ export function parseProperties(text: string): Record<string, string> {
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!.trimStart();
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.trimStart();
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length)
+      line = line.slice(0, -1) + lines[++i]!.trimStart();
     const match = /^((?:\\.|[^=:\s\\])+)\s*[=:\s]\s*(.*)$/.exec(line);
     if (!match) {
       result[line] = "";
       continue;
     }
-    const unescape = (s: string) => s.replace(/\\(.)/g, (_m, c: string) => ({ t: "\t", n: "\n", r: "\r", f: "\f" })[c] ?? c);
+    const unescape = (s: string) =>
+      s.replace(/\\(.)/g, (_m, c: string) => ({ t: "\t", n: "\n", r: "\r", f: "\f" })[c] ?? c);
     result[unescape(match[1]!)] = unescape(match[2]!.trimEnd());
   }
   return result;
@@ -43,6 +45,9 @@ export function effectiveProducerProperties(text: string): Record<string, string
 /** For logs: SASL secrets and passwords are replaced, everything else kept so tests can assert on it. */
 export function redactProperties(properties: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(properties).map(([key, value]) => [key, /password|jaas|secret/i.test(key) ? "[redacted]" : value]),
+    Object.entries(properties).map(([key, value]) => [
+      key,
+      /password|jaas|secret/i.test(key) ? "[redacted]" : value,
+    ]),
   );
 }

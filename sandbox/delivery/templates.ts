@@ -11,8 +11,10 @@ export const defaultTemplates = {
 
 /** InfluxDB line protocol as DM writes it; the lifecycle line is our choice (its shape is undocumented). */
 export const influxTemplates = {
-  telemetry: 'telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType="telemetry" $url=$value $timestamp',
-  lifecycle: 'deviceEvent,domain=$domainId,endpointName=$endpointName,eventType="$subtype" value=1 $timestamp',
+  telemetry:
+    'telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType="telemetry" $url=$value $timestamp',
+  lifecycle:
+    'deviceEvent,domain=$domainId,endpointName=$endpointName,eventType="$subtype" value=1 $timestamp',
 } as const;
 
 export type Variables = Record<string, string>;
@@ -47,7 +49,12 @@ export function render(template: string, variables: Variables): string {
 }
 
 /** Header values may use every variable but url, value and metadata; header names are never expanded. */
-export function renderHeaders(headers: Record<string, string> | null | undefined, variables: Variables): Record<string, string> {
+export function renderHeaders(
+  headers: Record<string, string> | null | undefined,
+  variables: Variables,
+): Record<string, string> {
   const { url: _url, value: _value, metadata: _metadata, ...allowed } = variables;
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, render(value, allowed)]));
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [name, render(value, allowed)]),
+  );
 }

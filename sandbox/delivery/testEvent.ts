@@ -11,7 +11,14 @@ export function testEventFor(filter: Filter, domain: string): DeviceEvent {
   const endpointName = `handler-test-device-${suffix}`;
   if (filter.type === "telemetry") {
     const url = filter.lwm2mUrls[0] ?? "/1";
-    return { kind: "telemetry", domain, endpointName, url, value: String(randomInt(10, 100)), timestamp: Date.now() };
+    return {
+      kind: "telemetry",
+      domain,
+      endpointName,
+      url,
+      value: String(randomInt(10, 100)),
+      timestamp: Date.now(),
+    };
   }
   return {
     kind: "lifecycle",

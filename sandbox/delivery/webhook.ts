@@ -16,7 +16,8 @@ export interface DeliveryOutcome {
 
 function authorization(auth: WebhookConnectionConfig["auth"]): string | undefined {
   if (!auth) return undefined;
-  if (auth.type === "basic") return `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}`;
+  if (auth.type === "basic")
+    return `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString("base64")}`;
   if (auth.type === "token") return `Bearer ${auth.token}`;
   return auth.value;
 }
@@ -27,7 +28,10 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
   const template = config.bodyTemplate;
   const json = template ? template.contentType === "json" : !influx;
   const variables = variablesOf(event, json);
-  const body = render(template?.value ?? (influx ? influxTemplates : defaultTemplates)[event.kind], variables);
+  const body = render(
+    template?.value ?? (influx ? influxTemplates : defaultTemplates)[event.kind],
+    variables,
+  );
   const headers: Record<string, string> = {
     ...renderHeaders(config.additionalHeaders, variables),
     "content-type": json ? "application/json" : "text/plain; charset=utf-8",
@@ -39,7 +43,11 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
   return { method: (config.method ?? "post").toUpperCase(), body, headers };
 }
 
-export async function deliverWebhook(config: WebhookConnectionConfig, event: DeviceEvent, timeoutMs: number): Promise<DeliveryOutcome> {
+export async function deliverWebhook(
+  config: WebhookConnectionConfig,
+  event: DeviceEvent,
+  timeoutMs: number,
+): Promise<DeliveryOutcome> {
   const { method, body, headers } = buildWebhookRequest(config, event);
   const { authorization: _secret, ...loggedHeaders } = headers;
   const outcome = { target: config.uri, headers: loggedHeaders };
@@ -54,7 +62,12 @@ export async function deliverWebhook(config: WebhookConnectionConfig, event: Dev
     });
     await response.body.dump();
     const ok = response.statusCode >= 200 && response.statusCode < 300;
-    return { ...outcome, ok, status: response.statusCode, error: ok ? undefined : `the receiver answered HTTP ${response.statusCode}` };
+    return {
+      ...outcome,
+      ok,
+      status: response.statusCode,
+      error: ok ? undefined : `the receiver answered HTTP ${response.statusCode}`,
+    };
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { ...outcome, ok: false, error: `could not reach ${config.uri}: ${reason}` };

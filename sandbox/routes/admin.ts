@@ -21,7 +21,10 @@ interface Context {
 function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new DmError(codes.invalidPayload, parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    throw new DmError(
+      codes.invalidPayload,
+      parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+    );
   }
   return parsed.data;
 }
@@ -36,14 +39,23 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
 
   app.post<{ Querystring: { wait?: string } }>(`${adminPrefix}/events`, async (request) => {
     const raw = Array.isArray(request.body) ? request.body : [request.body];
-    const events = raw.map((event) => parseOr400(deviceEventSchema, event)).map((event) => ({ ...event, domain: parseDomain(event.domain) }));
+    const events = raw
+      .map((event) => parseOr400(deviceEventSchema, event))
+      .map((event) => ({ ...event, domain: parseDomain(event.domain) }));
     const pending = Promise.all(events.map((event) => dispatcher.dispatch(event))).then((all) => all.flat());
     if (request.query.wait === "true") {
       const records = await pending;
-      return { events: events.length, deliveries: records.length, results: records.map(({ event: _e, ...r }) => r) };
+      return {
+        events: events.length,
+        deliveries: records.length,
+        results: records.map(({ event: _e, ...r }) => r),
+      };
     }
     pending.catch(() => undefined); // outcomes land in the delivery log
-    return { events: events.length, deliveries: events.reduce((n, e) => n + dispatcher.matching(e).length, 0) };
+    return {
+      events: events.length,
+      deliveries: events.reduce((n, e) => n + dispatcher.matching(e).length, 0),
+    };
   });
 
   app.put<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
@@ -51,8 +63,13 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     if (!match) throw new DmError(codes.notFound, "use PUT /__sandbox/domains/<domain>/kafka");
     const domain = parseDomain(match[1]!);
     const body = request.body;
-    const properties = typeof body === "string" ? body : (body as { properties?: unknown } | undefined)?.properties;
-    if (typeof properties !== "string") throw new DmError(codes.invalidPayload, "send the properties as text/plain or as {\"properties\": \"...\"}");
+    const properties =
+      typeof body === "string" ? body : (body as { properties?: unknown } | undefined)?.properties;
+    if (typeof properties !== "string")
+      throw new DmError(
+        codes.invalidPayload,
+        'send the properties as text/plain or as {"properties": "..."}',
+      );
     store.setDomainKafkaProperties(domain, properties);
     return { domain, properties };
   });
@@ -85,7 +102,9 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   app.get(`${adminPrefix}/deliveries`, async () => dispatcher.deliveries());
 
   /** Unmasked, with DM's bookkeeping: what tests assert against. */
-  app.get(`${adminPrefix}/handlers`, async () => store.all().map((h) => ({ ...present(h, false), consecutiveFailures: h.consecutiveFailures })));
+  app.get(`${adminPrefix}/handlers`, async () =>
+    store.all().map((h) => ({ ...present(h, false), consecutiveFailures: h.consecutiveFailures })),
+  );
 
   /** Out-of-band edit, as a person in DM's UI would make it: drift for refresh to find. */
   app.post<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
@@ -99,7 +118,8 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     return present(next, false);
   });
   app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
-    if (!store.delete(request.params.id)) throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
+    if (!store.delete(request.params.id))
+      throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
     return {};
   });
 

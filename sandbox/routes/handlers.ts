@@ -31,13 +31,19 @@ const base = "/api/coiotedm/v3/deviceEvents/handler";
 
 /** Turns zod issues into DM's answer: 4003 for LwM2M paths (as DM documents), 4000 for the rest. */
 function invalid(error: z.ZodError): DmError {
-  const issues = error.issues.slice(0, 3).map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+  const issues = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
   const lwm2m = error.issues.some((issue) => issue.path.includes("lwm2mUrls"));
-  return new DmError(lwm2m ? codes.invalidLwm2mUrlOrNoKafkaProperty : codes.invalidPayload, `invalid payload: ${issues.join("; ")}`);
+  return new DmError(
+    lwm2m ? codes.invalidLwm2mUrlOrNoKafkaProperty : codes.invalidPayload,
+    `invalid payload: ${issues.join("; ")}`,
+  );
 }
 
 function parseId(raw: string): string {
-  if (!handlerIdPattern.test(raw)) throw new DmError(codes.invalidId, `"${raw}" is not a valid handler id (24 hex characters)`);
+  if (!handlerIdPattern.test(raw))
+    throw new DmError(codes.invalidId, `"${raw}" is not a valid handler id (24 hex characters)`);
   return raw;
 }
 
@@ -55,15 +61,20 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   function visibleHandler(request: FastifyRequest, rawId: string): StoredHandler {
     const handler = store.get(parseId(rawId));
     const principal = context.principalOf(request);
-    if (!handler || !handler.domain.startsWith(principal.root)) throw new DmError(codes.notFound, `handler ${rawId} not found`);
+    if (!handler || !handler.domain.startsWith(principal.root))
+      throw new DmError(codes.notFound, `handler ${rawId} not found`);
     return handler;
   }
 
   /** Everything a configuration must satisfy besides its schema. */
   function assertAcceptable(config: EventHandlerConfiguration, kind: Kind, domain: string): void {
-    if (config.type !== kind) throw new DmError(codes.invalidPayload, `invalid payload: type must be "${kind}" on this endpoint`);
+    if (config.type !== kind)
+      throw new DmError(codes.invalidPayload, `invalid payload: type must be "${kind}" on this endpoint`);
     if (options.strict && config.type === "kafka" && config.connectionConfig.type === "domainProperties") {
-      throw new DmError(codes.invalidPayload, 'invalid payload: connectionConfig.type must be "domainProperty"');
+      throw new DmError(
+        codes.invalidPayload,
+        'invalid payload: connectionConfig.type must be "domainProperty"',
+      );
     }
     assertAllowedTargets(config, options.restrictInternal);
     dispatcher.assertKafkaPropertiesAvailable(config, domain);
@@ -80,7 +91,9 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     return store.inDomain(domain).map((handler) => present(handler, options.masking));
   });
 
-  app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) => present(visibleHandler(request, request.params.id), options.masking));
+  app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) =>
+    present(visibleHandler(request, request.params.id), options.masking),
+  );
 
   for (const kind of ["webhook", "kafka"] as const) {
     app.post(`${base}/${kind}`, async (request, reply) => {
@@ -88,7 +101,10 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
       const domain = domainFor(request, config.domain);
       assertAcceptable(config, kind, domain);
       if (store.inDomain(domain).length >= maxHandlersPerDomain) {
-        throw new DmError(codes.handlerLimit, `handler limit reached: domain ${domain} already has ${maxHandlersPerDomain} handlers`);
+        throw new DmError(
+          codes.handlerLimit,
+          `handler limit reached: domain ${domain} already has ${maxHandlersPerDomain} handlers`,
+        );
       }
       const id = store.newId();
       store.put({
@@ -104,20 +120,29 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
     app.put<{ Params: { id: string } }>(`${base}/${kind}/:id`, async (request) => {
       const current = visibleHandler(request, request.params.id);
-      if (current.type !== kind) throw new DmError(codes.invalidPayload, `invalid payload: handler ${current.id} is a ${current.type} handler`);
+      if (current.type !== kind)
+        throw new DmError(
+          codes.invalidPayload,
+          `invalid payload: handler ${current.id} is a ${current.type} handler`,
+        );
       const schema = kind === "webhook" ? webhookHandlerUpdateSchema : kafkaHandlerUpdateSchema;
       const parsed = schema.safeParse(request.body ?? {});
       if (!parsed.success) throw invalid(parsed.error);
       const update = parsed.data as Record<string, unknown>;
       const merged: Record<string, unknown> = { ...current };
-      for (const [field, value] of Object.entries(update)) if (value !== null && value !== undefined) merged[field] = value;
+      for (const [field, value] of Object.entries(update))
+        if (value !== null && value !== undefined) merged[field] = value;
       if (update.connectionConfig) {
         // A masked secret sent back means "keep the one you have" (dm-api.md Decision 5).
         const next = structuredClone(update.connectionConfig) as Record<string, unknown>;
         for (const path of secretPaths[kind]) {
           if (getAt(next, path) === maskedSecret) {
             const stored = getAt(current.connectionConfig, path);
-            if (typeof stored !== "string") throw new DmError(codes.invalidPayload, `invalid payload: connectionConfig.${path} is masked but no secret is stored`);
+            if (typeof stored !== "string")
+              throw new DmError(
+                codes.invalidPayload,
+                `invalid payload: connectionConfig.${path} is masked but no secret is stored`,
+              );
             setAt(next, path, stored);
           }
         }
@@ -127,7 +152,11 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
       const config = parseConfiguration(configPart);
       assertAcceptable(config, kind, domain);
       const enabledNow = config.enabled;
-      const nextStatus = enabledNow ? "active" : status === "failed" && update.enabled == null ? "failed" : "inactive";
+      const nextStatus = enabledNow
+        ? "active"
+        : status === "failed" && update.enabled == null
+          ? "failed"
+          : "inactive";
       const saved: StoredHandler = {
         ...config,
         id,
@@ -157,10 +186,17 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
   app.post<{ Params: { id: string } }>(`${base}/test/existing/:id`, async (request) => {
     const handler = visibleHandler(request, request.params.id);
-    const record = await dispatcher.deliver(handler, handler.domain, testEventFor(handler.filter, handler.domain), "test", handler.id);
+    const record = await dispatcher.deliver(
+      handler,
+      handler.domain,
+      testEventFor(handler.filter, handler.domain),
+      "test",
+      handler.id,
+    );
     const latest = store.get(handler.id);
     // A successful test switches a handler back on, also one DM switched off after failures.
-    if (record.ok && latest) store.put({ ...latest, enabled: true, status: "active", consecutiveFailures: 0 });
+    if (record.ok && latest)
+      store.put({ ...latest, enabled: true, status: "active", consecutiveFailures: 0 });
     return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
   });
 }

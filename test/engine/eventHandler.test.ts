@@ -23,7 +23,12 @@ let receiver: Receiver;
 let stack: ProgramStack;
 const cleanups: Array<() => Promise<void>> = [];
 
-function webhook(resourceName: string, path: string, extra: Record<string, unknown> = {}, auth?: Record<string, unknown>): Spec {
+function webhook(
+  resourceName: string,
+  path: string,
+  extra: Record<string, unknown> = {},
+  auth?: Record<string, unknown>,
+): Spec {
   return {
     resourceName,
     args: {
@@ -39,11 +44,21 @@ function webhook(resourceName: string, path: string, extra: Record<string, unkno
 function baseSpecs(): Spec[] {
   return [
     webhook("basic", "/basic", {}, { type: "basic", user: "dm", password: "@secret:basicPassword" }),
-    webhook("bearer", "/bearer", { filter: { type: "lifecycle", eventTypes: ["deviceCreated", "deviceDeleted"] } }, {
-      type: "token",
-      token: "@secret:bearerToken",
-    }),
-    webhook("custom", "/custom", { description: "custom auth" }, { type: "customAuth", value: "@secret:customAuth" }),
+    webhook(
+      "bearer",
+      "/bearer",
+      { filter: { type: "lifecycle", eventTypes: ["deviceCreated", "deviceDeleted"] } },
+      {
+        type: "token",
+        token: "@secret:bearerToken",
+      },
+    ),
+    webhook(
+      "custom",
+      "/custom",
+      { description: "custom auth" },
+      { type: "customAuth", value: "@secret:customAuth" },
+    ),
     webhook("plain", "/plain", {
       connectionConfig: {
         uri: `${receiver.url}/plain`,
@@ -93,7 +108,10 @@ const mark = async () => (await sandbox.requests()).length;
 beforeAll(async () => {
   sandbox = await DmSandbox.start({ tokens: [canaries.dmToken], masking: true, defaultDomain: "/acc/" });
   receiver = await Receiver.start();
-  cleanups.push(() => receiver.stop(), () => sandbox.stop());
+  cleanups.push(
+    () => receiver.stop(),
+    () => sandbox.stop(),
+  );
   await sandbox.setDomainKafkaProperties("/acc/", "bootstrap.servers=127.0.0.1:9");
   stack = await programStack(
     {
@@ -138,7 +156,11 @@ describe.sequential("EventHandler through the real engine", () => {
     );
     expect(stored.every((h) => h.domain === "/acc/")).toBe(true);
     const basic = stored.find((h) => h.name === "acc-basic")!;
-    expect(basic.connectionConfig.auth).toEqual({ type: "basic", user: "dm", password: canaries.basicPassword });
+    expect(basic.connectionConfig.auth).toEqual({
+      type: "basic",
+      user: "dm",
+      password: canaries.basicPassword,
+    });
 
     const outputs = await stack.outputs();
     const lastTests = outputs.lastTests as Record<string, { successful: boolean } | undefined>;
@@ -178,7 +200,11 @@ describe.sequential("EventHandler through the real engine", () => {
     specs[0]!.args.name = "acc-basic-renamed";
     specs[3]!.args.enabled = false;
     await setSpecs(specs);
-    expect((await stack.preview()).operations).toMatchObject({ basic: "update", plain: "update", bearer: "same" });
+    expect((await stack.preview()).operations).toMatchObject({
+      basic: "update",
+      plain: "update",
+      bearer: "same",
+    });
     const before = await mark();
     const { operations } = await stack.up();
     expect(operations).toMatchObject({ basic: "update", plain: "update", bearer: "same", custom: "same" });
@@ -194,7 +220,10 @@ describe.sequential("EventHandler through the real engine", () => {
     const { operations } = await stack.up();
     expect(operations.bearer).toBe("update");
     const stored = await sandbox.handlers();
-    expect(stored.find((h) => h.name === "acc-bearer")?.connectionConfig.auth).toEqual({ type: "token", token: "bearer-canary-tok-rotated" });
+    expect(stored.find((h) => h.name === "acc-bearer")?.connectionConfig.auth).toEqual({
+      type: "token",
+      token: "bearer-canary-tok-rotated",
+    });
     await stack.setConfig({ bearerToken: { value: canaries.bearerToken, secret: true } });
     await stack.up();
   });
@@ -238,14 +267,22 @@ describe.sequential("EventHandler through the real engine", () => {
     });
     expect(created.status).toBe(201);
     const adoptedId = created.body;
-    const specs: Spec[] = JSON.parse(((await stack.stack.getConfig("handlers")).value));
-    specs.push(webhook("adopted", "/adopted", { name: "adopted-by-code", adoptId: adoptedId, filter: { type: "telemetry", lwm2mUrls: ["/1"] } }));
+    const specs: Spec[] = JSON.parse((await stack.stack.getConfig("handlers")).value);
+    specs.push(
+      webhook("adopted", "/adopted", {
+        name: "adopted-by-code",
+        adoptId: adoptedId,
+        filter: { type: "telemetry", lwm2mUrls: ["/1"] },
+      }),
+    );
     await setSpecs(specs);
     const before = await mark();
     const { operations } = await stack.up();
     expect(operations.adopted).toBe("create");
     const counts = await sandbox.requestsSince(before);
-    expect(counts.filter((r) => r.method === "POST" && /\/handler\/webhook$/.test(r.path.split("?")[0]!))).toHaveLength(0);
+    expect(
+      counts.filter((r) => r.method === "POST" && /\/handler\/webhook$/.test(r.path.split("?")[0]!)),
+    ).toHaveLength(0);
     expect(((await stack.outputs()).ids as Record<string, string>).adopted).toBe(adoptedId);
     const stored = await sandbox.handlers();
     expect(stored.filter((h) => h.id === adoptedId)).toMatchObject([{ name: "adopted-by-code" }]);
@@ -284,7 +321,9 @@ describe.sequential("EventHandler through the real engine", () => {
     for (const canary of Object.values(canaries)) expect(state).not.toContain(canary);
     expect(state).not.toContain("sasl.jaas.config");
     // the secrets are there, encrypted
-    expect(state).toMatch(/"secrets":\{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","ciphertext":/);
+    expect(state).toMatch(
+      /"secrets":\{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","ciphertext":/,
+    );
   });
 
   it("destroy leaves nothing behind in DM", async () => {

@@ -10,7 +10,14 @@ const olds: HandlerState = {
   description: null,
   domain: "/acme/",
   filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700"] },
-  connectionConfig: { uri: "https://example.test/hook", method: "post", format: "generic", auth: null, additionalHeaders: {}, bodyTemplate: null },
+  connectionConfig: {
+    uri: "https://example.test/hook",
+    method: "post",
+    format: "generic",
+    auth: null,
+    additionalHeaders: {},
+    bodyTemplate: null,
+  },
   secrets: {},
   allowFailures: false,
   testOnApply: true,
@@ -21,7 +28,11 @@ const olds: HandlerState = {
 describe("EventHandler diff", () => {
   it.each<[string, Partial<HandlerState>, { changes: boolean; replaces: string[] }]>([
     ["identical inputs", {}, { changes: false, replaces: [] }],
-    ["defaults left out", { connectionConfig: { uri: "https://example.test/hook" } }, { changes: false, replaces: [] }],
+    [
+      "defaults left out",
+      { connectionConfig: { uri: "https://example.test/hook" } },
+      { changes: false, replaces: [] },
+    ],
     ["no domain asked for", { domain: undefined }, { changes: false, replaces: [] }],
     ["new name", { name: "alerts-2" }, { changes: true, replaces: [] }],
     ["new uri", { connectionConfig: { uri: "https://example.test/other" } }, { changes: true, replaces: [] }],
@@ -38,8 +49,13 @@ describe("EventHandler diff", () => {
   });
 
   it("a failed test on apply makes the next up try again", async () => {
-    const failed = { ...olds, lastTest: { successful: false, message: "HTTP 500", time: olds.lastTest!.time } };
+    const failed = {
+      ...olds,
+      lastTest: { successful: false, message: "HTTP 500", time: olds.lastTest!.time },
+    };
     expect((await diff("id", failed, { ...olds, lastTest: undefined })).changes).toBe(true);
-    expect((await diff("id", failed, { ...olds, lastTest: undefined, testOnApply: false })).changes).toBe(true);
+    expect((await diff("id", failed, { ...olds, lastTest: undefined, testOnApply: false })).changes).toBe(
+      true,
+    );
   });
 });

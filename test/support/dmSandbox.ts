@@ -40,7 +40,11 @@ export class DmSandbox {
 
   static async start(options: Partial<SandboxOptions> = {}): Promise<DmSandbox> {
     const token = options.tokens?.[0] ?? "sandbox-test-token-0001";
-    const sandbox = await startSandbox({ port: 0, ...options, tokens: [token, ...(options.tokens?.slice(1) ?? [])] });
+    const sandbox = await startSandbox({
+      port: 0,
+      ...options,
+      tokens: [token, ...(options.tokens?.slice(1) ?? [])],
+    });
     return new DmSandbox(sandbox.url, token, () => sandbox.stop());
   }
 
@@ -63,7 +67,10 @@ export class DmSandbox {
   async api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.url}/api/coiotedm/v3${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

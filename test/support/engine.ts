@@ -113,15 +113,17 @@ export class ProgramStack {
     const changes = Object.entries(summary)
       .filter(([op]) => op !== "same")
       .reduce((sum, [, count]) => sum + (count ?? 0), 0);
-    // A refresh reports every resource as op "refresh"; what it did shows in the step's old/new state.
+    // A refresh announces every resource as "refresh"; its outcome ("update", "delete") arrives with the outputs.
     const operations: OperationsByName = {};
     for (const event of events) {
-      const metadata = event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;
-      if (!metadata || metadata.op !== "refresh" || metadata.type === "pulumi:pulumi:Stack") continue;
-      if (metadata.type.startsWith("pulumi:providers:")) continue;
-      const name = metadata.urn.split("::").pop()!;
-      if (!metadata.new) operations[name] = "delete";
-      else if ((metadata.diffs?.length ?? 0) > 0) operations[name] = "update";
+      const metadata = event.resOutputsEvent?.metadata;
+      if (
+        !metadata ||
+        metadata.type === "pulumi:pulumi:Stack" ||
+        metadata.type.startsWith("pulumi:providers:")
+      )
+        continue;
+      if (metadata.op !== "same") operations[metadata.urn.split("::").pop()!] = metadata.op;
     }
     return { operations, stdout: result.stdout, changes };
   }
@@ -145,8 +147,13 @@ export class ProgramStack {
    */
   stateFileText(): string {
     const stacksDir = path.join(this.scratch, "state", ".pulumi", "stacks");
-    const files = readdirSync(stacksDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(`${this.stack.name}.json`));
-    if (files.length !== 1) throw new Error(`expected one state file for ${this.stack.name} in ${stacksDir}, found ${files.length}`);
+    const files = readdirSync(stacksDir, { recursive: true, encoding: "utf8" }).filter((f) =>
+      f.endsWith(`${this.stack.name}.json`),
+    );
+    if (files.length !== 1)
+      throw new Error(
+        `expected one state file for ${this.stack.name} in ${stacksDir}, found ${files.length}`,
+      );
     return readFileSync(path.join(stacksDir, files[0]!), "utf8");
   }
 

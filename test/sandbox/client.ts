@@ -1,0 +1,66 @@
+import { startSandbox, type RunningSandbox, type SandboxOptions } from "../../sandbox";
+
+/** A sandbox on a free port plus a tiny DM API caller for tests of the sandbox itself. */
+export interface TestSandbox {
+  sandbox: RunningSandbox;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; raw?: string; token?: string | null; contentType?: string },
+  ): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  admin(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const token = "sandbox-rules-token";
+
+export async function testSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
+  const sandbox = await startSandbox({ tokens: [token], ...options });
+  return {
+    sandbox,
+    async call(method, path, { body, raw, token: bearer = token, contentType } = {}) {
+      const headers: Record<string, string> = {};
+      if (bearer) headers.authorization = `Bearer ${bearer}`;
+      if (body !== undefined || raw !== undefined)
+        headers["content-type"] = contentType ?? "application/json";
+      const response = await fetch(
+        `${sandbox.url}${path.startsWith("/api/") ? "" : "/api/coiotedm/v3/deviceEvents/handler"}${path.startsWith("/api/") ? path : path}`,
+        {
+          method,
+          headers,
+          body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+        },
+      );
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep text
+      }
+      return { status: response.status, body: parsed };
+    },
+    async admin(method, path, body) {
+      const response = await fetch(`${sandbox.url}/__sandbox${path}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return text ? JSON.parse(text) : undefined;
+    },
+  };
+}
+
+export function webhookBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    type: "webhook",
+    name: "rules",
+    enabled: true,
+    filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700"] },
+    connectionConfig: {
+      uri: "http://127.0.0.1:9/hook",
+      auth: { type: "basic", user: "u", password: "pw-secret" },
+    },
+    ...overrides,
+  };
+}

@@ -1,0 +1,264 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { KafkaProducerFactory, KafkaRecord } from "../../sandbox";
+import { Receiver } from "../support/receiver";
+import { testSandbox, type TestSandbox, webhookBody } from "./client";
+
+/** Events injected into the sandbox really reach receivers, rendered as DM renders them. */
+let t: TestSandbox;
+let receiver: Receiver;
+const kafkaSent: Array<{ properties: Record<string, string>; record: KafkaRecord }> = [];
+// Stand-in producer: the real broker arrives with the Kafka issue; here only what would be sent is checked.
+const recordingKafka: KafkaProducerFactory = {
+  async send(properties, record) {
+    kafkaSent.push({ properties, record });
+  },
+};
+
+beforeAll(async () => {
+  t = await testSandbox({ kafka: recordingKafka, deliveryTimeoutMs: 1_000 });
+  receiver = await Receiver.start();
+});
+afterAll(async () => {
+  await receiver.stop();
+  await t.sandbox.stop();
+});
+beforeEach(async () => {
+  await t.admin("POST", "/reset");
+  receiver.requests.length = 0;
+  kafkaSent.length = 0;
+});
+
+const telemetry = (url: string, value: string | number = 21.5) => ({
+  domain: "/sandbox/",
+  endpointName: "dev-1",
+  url,
+  value,
+  timestamp: 1700000000123,
+});
+
+describe("webhook delivery", () => {
+  it("sends the default generic JSON with the configured method, auth and rendered headers", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        connectionConfig: {
+          uri: `${receiver.url}/generic`,
+          method: "patch",
+          auth: { type: "token", token: "tkn" },
+          additionalHeaders: { "X-Device": "$endpointName", "X-Domain": "$domainName", "X-Url": "$url" },
+        },
+        filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
+      }),
+    });
+    const result = await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700"));
+    expect(result).toMatchObject({ events: 1, deliveries: 1 });
+    const [request] = receiver.to("/generic");
+    expect(request).toMatchObject({ method: "PATCH" });
+    expect(request!.headers).toMatchObject({
+      authorization: "Bearer tkn",
+      "user-agent": "IoT-DM",
+      "content-type": "application/json",
+      "x-device": "dev-1",
+      "x-domain": "sandbox",
+      "x-url": "$url", // url, value and metadata are not available in headers
+    });
+    expect(JSON.parse(request!.body)).toEqual({
+      version: "1.0",
+      timestamp: 1700000000123,
+      endpointName: "dev-1",
+      domainId: "/sandbox/",
+      url: "/3303/0/5700",
+      value: "21.5",
+    });
+  });
+
+  it("matches telemetry by path prefix and lifecycle by type, in the event's domain only", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        name: "t",
+        connectionConfig: { uri: `${receiver.url}/t` },
+        filter: { type: "telemetry", lwm2mUrls: ["/3303/0"] },
+      }),
+    });
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        name: "l",
+        connectionConfig: { uri: `${receiver.url}/l` },
+        filter: { type: "lifecycle", eventTypes: ["deviceDeleted"] },
+      }),
+    });
+    await t.call("POST", "/webhook?domain=/other/", {
+      body: webhookBody({
+        name: "o",
+        connectionConfig: { uri: `${receiver.url}/o` },
+        filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
+      }),
+    });
+    await t.admin("POST", "/events?wait=true", [
+      telemetry("/3303/0/5700"),
+      telemetry("/3303/1/5700"), // other instance: no match
+      telemetry("/33030/0"), // a prefix of the digits, not of the path: no match
+      {
+        domain: "/sandbox/",
+        endpointName: "dev-1",
+        subtype: "deviceDeleted",
+        metadata: { reason: "decommissioned" },
+      },
+      { domain: "/sandbox/", endpointName: "dev-1", subtype: "deviceCreated" },
+    ]);
+    expect(receiver.to("/t")).toHaveLength(1);
+    expect(receiver.to("/l")).toHaveLength(1);
+    expect(receiver.to("/o")).toHaveLength(0);
+    expect(JSON.parse(receiver.to("/l")[0]!.body)).toMatchObject({
+      subtype: "deviceDeleted",
+      metadata: { reason: "decommissioned" },
+    });
+  });
+
+  it("renders body templates by plain substitution and leaves unknown variables as written", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        connectionConfig: {
+          uri: `${receiver.url}/tpl`,
+          bodyTemplate: { contentType: "text", value: "$endpointName $url=$value $unknown $timestampX" },
+        },
+      }),
+    });
+    await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700", 7));
+    const [request] = receiver.to("/tpl");
+    expect(request!.body).toBe("dev-1 /3303/0/5700=7 $unknown 1700000000123X");
+    expect(request!.headers["content-type"]).toMatch(/^text\/plain/);
+  });
+
+  it("writes InfluxDB line protocol for format influxDb", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        connectionConfig: {
+          uri: `${receiver.url}/influx`,
+          format: "influxDb",
+          auth: { type: "customAuth", value: "Token abc" },
+        },
+      }),
+    });
+    await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700", 20));
+    const [request] = receiver.to("/influx");
+    expect(request!.body).toBe(
+      'telemetryEvent,domain=/sandbox/,endpointName=dev-1,eventType="telemetry" /3303/0/5700=20 1700000000123',
+    );
+    expect(request!.headers).toMatchObject({ authorization: "Token abc", accept: "application/json" });
+  });
+
+  it("a slow receiver does not hold up other handlers", async () => {
+    const { createServer } = await import("node:http");
+    const slow = createServer(() => undefined); // never answers
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as { port: number }).port}/slow`;
+    await t.call("POST", "/webhook", {
+      body: webhookBody({ name: "slow", connectionConfig: { uri: slowUrl } }),
+    });
+    await t.call("POST", "/webhook", {
+      body: webhookBody({ name: "fast", connectionConfig: { uri: `${receiver.url}/fast` } }),
+    });
+    const pending = t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700"));
+    // the fast receiver gets its event while the slow one is still pending
+    await expect.poll(() => receiver.to("/fast").length, { timeout: 900 }).toBe(1);
+    const result = await pending;
+    expect(result.results.find((r: { handlerName: string }) => r.handlerName === "slow")).toMatchObject({
+      ok: false,
+    });
+    slow.closeAllConnections();
+    slow.close();
+  });
+});
+
+describe("failures and tests", () => {
+  it("switches a handler off after 5 consecutive failures; a successful test switches it back on", async () => {
+    receiver.respondWith("/flaky", 500);
+    const { body: id } = await t.call("POST", "/webhook", {
+      body: webhookBody({ connectionConfig: { uri: `${receiver.url}/flaky` } }),
+    });
+    for (let i = 0; i < 4; i++) await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700"));
+    expect((await t.call("GET", `/${id}`)).body).toMatchObject({ enabled: true, status: "active" });
+    await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700"));
+    expect((await t.call("GET", `/${id}`)).body).toMatchObject({ enabled: false, status: "failed" });
+    expect((await t.call("POST", `/test/existing/${id}`)).body).toMatchObject({
+      successful: false,
+      message: expect.stringContaining("HTTP 500"),
+    });
+    receiver.respondWith("/flaky", 200);
+    expect((await t.call("POST", `/test/existing/${id}`)).body).toMatchObject({ successful: true });
+    expect((await t.call("GET", `/${id}`)).body).toMatchObject({ enabled: true, status: "active" });
+  });
+
+  it("allowFailures keeps a handler on", async () => {
+    receiver.respondWith("/down", 503);
+    const { body: id } = await t.call("POST", "/webhook", {
+      body: webhookBody({ allowFailures: true, connectionConfig: { uri: `${receiver.url}/down` } }),
+    });
+    for (let i = 0; i < 6; i++) await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700"));
+    expect((await t.call("GET", `/${id}`)).body).toMatchObject({ enabled: true });
+  });
+
+  it("tests a new configuration with a real test event from a test device, storing nothing", async () => {
+    const answer = await t.call("POST", "/test/webhook", {
+      body: webhookBody({ connectionConfig: { uri: `${receiver.url}/new` } }),
+    });
+    expect(answer.body).toMatchObject({ successful: true });
+    const body = JSON.parse(receiver.to("/new")[0]!.body);
+    expect(body.endpointName).toMatch(/^handler-test-device-[A-Za-z0-9]{10}$/);
+    expect(body.url).toBe("/3303/0/5700");
+    expect(await t.admin("GET", "/handlers")).toEqual([]);
+  });
+});
+
+describe("Kafka delivery", () => {
+  it("produces with key = endpoint name, rendered headers, and DM's two overrides appended", async () => {
+    await t.call("POST", "/kafka", {
+      body: {
+        type: "kafka",
+        name: "k",
+        enabled: true,
+        filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
+        connectionConfig: {
+          type: "custom",
+          topic: "telemetry",
+          value: "bootstrap.servers=127.0.0.1:9092\nretries=5\nacks=all",
+          headers: { device: "$endpointName" },
+        },
+      },
+    });
+    await t.admin("POST", "/events?wait=true", telemetry("/3303/0/5700"));
+    expect(kafkaSent).toHaveLength(1);
+    expect(kafkaSent[0]!.properties).toEqual({
+      "bootstrap.servers": "127.0.0.1:9092",
+      retries: "0",
+      acks: "all",
+      "max.block.ms": "8000",
+    });
+    expect(kafkaSent[0]!.record).toMatchObject({
+      topic: "telemetry",
+      key: "dev-1",
+      headers: { device: "dev-1" },
+    });
+    expect(JSON.parse(kafkaSent[0]!.record.value)).toMatchObject({ endpointName: "dev-1", value: "21.5" });
+  });
+
+  it("domainProperty handlers use the domain's current properties", async () => {
+    await t.admin("PUT", "/domains/sandbox/kafka", { properties: "bootstrap.servers=first:9092" });
+    await t.call("POST", "/kafka", {
+      body: {
+        type: "kafka",
+        name: "k",
+        enabled: true,
+        filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+        connectionConfig: { type: "domainProperty", topic: "life" },
+      },
+    });
+    await t.admin("PUT", "/domains/sandbox/kafka", { properties: "bootstrap.servers=second:9092" });
+    await t.admin("POST", "/events?wait=true", {
+      domain: "/sandbox/",
+      endpointName: "d",
+      subtype: "deviceCreated",
+    });
+    expect(kafkaSent[0]!.properties["bootstrap.servers"]).toBe("second:9092");
+  });
+});

@@ -1,0 +1,140 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../support/pulumiEnv";
+import { testSandbox, token, webhookBody } from "./client";
+
+describe("faults", () => {
+  it("injects 429 with Retry-After, 5xx, latency and dropped connections on a path, for N requests", async () => {
+    const t = await testSandbox();
+    try {
+      await t.admin("POST", "/faults", {
+        pathPattern: "/handler$",
+        method: "GET",
+        kind: "status",
+        status: 429,
+        retryAfter: 2,
+        times: 2,
+      });
+      const first = await fetch(`${t.sandbox.url}/api/coiotedm/v3/deviceEvents/handler`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(first.status).toBe(429);
+      expect(first.headers.get("retry-after")).toBe("2");
+      expect((await t.call("GET", "")).status).toBe(429);
+      expect((await t.call("GET", "")).status).toBe(200); // used up
+
+      await t.admin("POST", "/faults", { pathPattern: "/handler$", kind: "status", status: 503 });
+      expect((await t.call("GET", "")).body).toMatchObject({ code: 5030 });
+
+      await t.admin("POST", "/faults", { pathPattern: "/handler$", kind: "latency", latencyMs: 300 });
+      const started = Date.now();
+      await t.call("GET", "");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+
+      await t.admin("POST", "/faults", { pathPattern: "/handler$", kind: "drop" });
+      await expect(t.call("GET", "")).rejects.toThrow();
+      const log = await t.admin("GET", "/requests");
+      expect(log.at(-1)).toMatchObject({ method: "GET", status: 0, fault: "drop" });
+    } finally {
+      await t.sandbox.stop();
+    }
+  });
+
+  it("after commit: the write happens, the answer is lost", async () => {
+    const t = await testSandbox();
+    try {
+      await t.admin("POST", "/faults", { pathPattern: "/handler/webhook$", kind: "drop", afterCommit: true });
+      await expect(t.call("POST", "/webhook", { body: webhookBody() })).rejects.toThrow();
+      expect(await t.admin("GET", "/handlers")).toHaveLength(1);
+      await t.admin("POST", "/faults", {
+        pathPattern: "/handler/webhook$",
+        kind: "status",
+        status: 500,
+        afterCommit: true,
+      });
+      expect((await t.call("POST", "/webhook", { body: webhookBody() })).status).toBe(500);
+      expect(await t.admin("GET", "/handlers")).toHaveLength(2);
+    } finally {
+      await t.sandbox.stop();
+    }
+  });
+
+  it("the request log holds method, path and status, never bodies or tokens", async () => {
+    const t = await testSandbox();
+    try {
+      await t.call("POST", "/webhook", { body: webhookBody() });
+      const log = await t.admin("GET", "/requests");
+      expect(log).toEqual([
+        expect.objectContaining({
+          method: "POST",
+          path: "/api/coiotedm/v3/deviceEvents/handler/webhook",
+          status: 201,
+        }),
+      ]);
+      expect(JSON.stringify(log)).not.toContain(token);
+      expect(JSON.stringify(log)).not.toContain("pw-secret");
+    } finally {
+      await t.sandbox.stop();
+    }
+  });
+});
+
+describe("persistence", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "sandbox-data-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps handlers and domain properties across a restart with a data file", async () => {
+    const dataFile = path.join(dir, "dm.json");
+    const first = await testSandbox({ dataFile });
+    const { body: id } = await first.call("POST", "/webhook", { body: webhookBody() });
+    await first.admin("PUT", "/domains/sandbox/kafka", { properties: "bootstrap.servers=x:1" });
+    await first.sandbox.stop();
+    const second = await testSandbox({ dataFile });
+    try {
+      expect((await second.call("GET", `/${id}`)).body).toMatchObject({ id, name: "rules" });
+      const body = {
+        type: "kafka",
+        name: "k",
+        enabled: true,
+        filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+        connectionConfig: { type: "domainProperty", topic: "t" },
+      };
+      expect((await second.call("POST", "/kafka", { body })).status).toBe(201);
+    } finally {
+      await second.sandbox.stop();
+    }
+  });
+});
+
+describe("the coiote-sandbox command", () => {
+  it("starts with a static token, prints its URL once it accepts requests, binds to loopback, and stops on SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, "dist", "sandbox", "cli.js"), "--port", "0", "--token", "cli-token"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once("line", resolve);
+      child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
+    });
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
+    expect(url).toBeDefined();
+    const ok = await fetch(`${url}/api/coiotedm/v3/deviceEvents/handler`, {
+      headers: { authorization: "Bearer cli-token" },
+    });
+    expect(ok.status).toBe(200);
+    const refused = await fetch(`${url}/api/coiotedm/v3/deviceEvents/handler`, {
+      headers: { authorization: "Bearer other" },
+    });
+    expect(refused.status).toBe(401);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
