@@ -148,7 +148,7 @@ describe.sequential("EventHandler through the real engine", () => {
       kafkaCustom: "create",
       kafkaDomain: "create",
     });
-    expect(await countSince(before)).toMatchObject({ write: 6, test: 4 });
+    expect(await countSince(before)).toEqual({ write: 6, test: 4, read: 0 });
 
     const stored = await sandbox.handlers();
     expect(stored.map((h) => h.name).sort()).toEqual(
@@ -182,9 +182,11 @@ describe.sequential("EventHandler through the real engine", () => {
     expect((await countSince(before)).write).toBe(0);
   });
 
-  it("refreshes with no changes", async () => {
+  it("refreshes with no changes, reading each handler once", async () => {
+    const before = await mark();
     const refresh = await stack.refresh();
     expect(refresh.changes).toBe(0);
+    expect(await countSince(before)).toEqual({ write: 0, test: 0, read: 6 });
     expect((await stack.preview()).changes).toBe(0);
   });
 
@@ -192,7 +194,7 @@ describe.sequential("EventHandler through the real engine", () => {
     const before = await mark();
     const { operations } = await stack.up();
     expect(Object.values(operations).every((op) => op === "same")).toBe(true);
-    expect(await countSince(before)).toMatchObject({ write: 0, test: 0 });
+    expect(await countSince(before)).toEqual({ write: 0, test: 0, read: 0 });
   });
 
   it("edits in place: one PUT and one test per changed handler", async () => {
@@ -208,7 +210,7 @@ describe.sequential("EventHandler through the real engine", () => {
     const before = await mark();
     const { operations } = await stack.up();
     expect(operations).toMatchObject({ basic: "update", plain: "update", bearer: "same", custom: "same" });
-    expect(await countSince(before)).toMatchObject({ write: 2, test: 2 });
+    expect(await countSince(before)).toEqual({ write: 2, test: 2, read: 0 });
     const stored = await sandbox.handlers();
     expect(stored.find((h) => h.name === "acc-basic-renamed")).toBeDefined();
     expect(stored.find((h) => h.name === "acc-plain")?.enabled).toBe(false);

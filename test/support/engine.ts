@@ -177,7 +177,8 @@ export class ProgramStack {
   async dispose(): Promise<void> {
     try {
       if ((await this.resourcesInState()).length > 0) await this.destroy();
-      await this.stack.workspace.removeStack(this.stack.name);
+      // Forced: a stack whose first up failed still holds its stack and provider entries.
+      await this.stack.workspace.removeStack(this.stack.name, { force: true });
     } finally {
       rmSync(this.scratch, { recursive: true, force: true });
     }

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DmSandbox } from "../support/dmSandbox";
+import { type ProgramStack, programStack } from "../support/engine";
+import { Receiver } from "../support/receiver";
+
+/**
+ * Credentials reach the provider at run time (stack config or environment), are never stored in the
+ * state, and a stack without them fails with a message that says what to set.
+ */
+const password = "env-canary-password-3c9d";
+let sandbox: DmSandbox;
+let receiver: Receiver;
+const cleanups: Array<() => Promise<void>> = [];
+
+const handlers = (uri: string) =>
+  JSON.stringify([
+    {
+      resourceName: "hook",
+      args: {
+        type: "webhook",
+        name: "cred-hook",
+        filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+        connectionConfig: { uri },
+      },
+    },
+  ]);
+
+beforeAll(async () => {
+  sandbox = await DmSandbox.start({
+    users: [{ username: "ci", password, domain: "/ci/" }],
+    tokenTtlSeconds: 2,
+  });
+  receiver = await Receiver.start();
+  cleanups.push(
+    () => receiver.stop(),
+    () => sandbox.stop(),
+  );
+});
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe.sequential("provider credentials", () => {
+  let stack: ProgramStack;
+
+  it("logs in with a username and password from the environment, in the user's domain", async () => {
+    stack = await programStack(
+      {
+        program: "test/programs/event-handlers",
+        config: { handlers: { value: handlers(`${receiver.url}/env`) } },
+        env: { COIOTE_URL: sandbox.url, COIOTE_USERNAME: "ci", COIOTE_PASSWORD: password },
+      },
+      (fn) => cleanups.unshift(fn),
+    );
+    expect((await stack.up()).operations).toEqual({ hook: "create" });
+    expect(await sandbox.handlers()).toMatchObject([{ name: "cred-hook", domain: "/ci/" }]);
+    const logins = (await sandbox.requests()).filter((r) => r.path === "/api/auth/oauth_password");
+    expect(logins.length).toBeGreaterThanOrEqual(1);
+    expect(logins.every((r) => r.status === 201)).toBe(true);
+  });
+
+  it("logs in again when the token expires between runs", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await stack.refresh()).changes).toBe(0);
+  });
+
+  it("keeps no credential in the state", async () => {
+    const state = stack.stateFileText();
+    expect(state).toContain("cred-hook");
+    expect(state).not.toContain(password);
+  });
+
+  it("destroys with the credentials of the current environment", async () => {
+    await stack.destroy();
+    expect(await sandbox.handlers()).toEqual([]);
+  });
+
+  it("says what to set when no credentials are configured", async () => {
+    const bare = await programStack(
+      {
+        program: "test/programs/event-handlers",
+        config: { handlers: { value: handlers(`${receiver.url}/none`) } },
+      },
+      (fn) => cleanups.unshift(fn),
+    );
+    await expect(bare.up()).rejects.toThrow(/Coiote DM is not configured: set `pulumi config set coiote:url/);
+    expect(await sandbox.handlers()).toEqual([]);
+  });
+});
