@@ -3,6 +3,9 @@
 // millisecond precision comes back from a Flux query, and the same token cannot write to another bucket.
 import { HttpError, InfluxDB, Point } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI } from "@influxdata/influxdb-client-apis";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInfluxd, type InfluxServer } from "../support/servers/influxd";
 
@@ -78,7 +81,11 @@ describe("real InfluxDB 2 server", () => {
     expect(Date.parse(String(rows[0]!._time))).toBe(timestamp);
 
     // The same token, another bucket: refused by the server.
-    const other = scoped.getWriteApi(influx.org, influx.bucket, "ms", { maxRetries: 0 });
+    // (writeFailed returning a promise replaces the client's console logging and retry decision.)
+    const other = scoped.getWriteApi(influx.org, influx.bucket, "ms", {
+      maxRetries: 0,
+      writeFailed: (error) => Promise.reject(error),
+    });
     other.writeRecord(`device_event,endpoint=urn:imei:123 value=1 ${timestamp}`);
     const refused = await other.close().then(
       () => undefined,
@@ -86,5 +93,37 @@ describe("real InfluxDB 2 server", () => {
     );
     expect(refused).toBeInstanceOf(HttpError);
     expect([401, 403]).toContain((refused as HttpError).statusCode);
+  });
+
+  it("keeps a given data folder: a restarted server has the same org, token and points", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "coiote-influxd-keep-"));
+    try {
+      const first = await startInfluxd({ dataDir });
+      const write = new InfluxDB({ url: first.url, token: first.token }).getWriteApi(
+        first.org,
+        first.bucket,
+        "ms",
+      );
+      write.writeRecord(`restart,kind=test value=7i ${Date.now()}`);
+      await write.close();
+      await first.stop();
+
+      const second = await startInfluxd({ dataDir });
+      try {
+        expect([second.orgId, second.token, second.bucketId]).toEqual([
+          first.orgId,
+          first.token,
+          first.bucketId,
+        ]);
+        const rows = await new InfluxDB({ url: second.url, token: second.token })
+          .getQueryApi(second.org)
+          .collectRows<Record<string, unknown>>(`from(bucket: "${second.bucket}") |> range(start: -1h)`);
+        expect(rows.map((r) => r._value)).toEqual([7]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
