@@ -8,8 +8,7 @@ const path = require("node:path");
 const root = path.resolve(__dirname, "..");
 const installedLock = path.join(root, "node_modules", ".package-lock.json");
 const lock = path.join(root, "package-lock.json");
-const stale =
-  !fs.existsSync(installedLock) || fs.statSync(installedLock).mtimeMs < fs.statSync(lock).mtimeMs;
+const stale = !fs.existsSync(installedLock) || fs.statSync(installedLock).mtimeMs < fs.statSync(lock).mtimeMs;
 
 const run = (command) => execSync(command, { cwd: root, stdio: "inherit" });
 if (stale) {

@@ -21,8 +21,9 @@ export class Receiver {
   ) {}
 
   static async start(): Promise<Receiver> {
-    let receiver: Receiver | undefined;
+    const holder: { receiver?: Receiver } = {};
     const server = createServer((req, res) => {
+      const receiver = holder.receiver;
       let body = "";
       req.on("data", (chunk) => (body += chunk));
       req.on("end", () => {
@@ -33,8 +34,8 @@ export class Receiver {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    receiver = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return receiver;
+    holder.receiver = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.receiver;
   }
 
   /** Make requests to `path` get this status from now on. */

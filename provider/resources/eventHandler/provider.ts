@@ -3,8 +3,9 @@ import { containsUnknown, plainJson } from "../../canonical";
 import { normalizeDomain } from "../../config";
 import { DmClient } from "../../client/dmClient";
 import { AmbiguousWriteError } from "../../client/errors";
+import { sleep } from "../../client/retry";
 import { defaultDomain, dmSettings } from "../../runtimeConfig";
-import { parseHandler, parseHandlerList, parseTestResult, validateHandlerInputs } from "./validate";
+import { parseHandler, parseTestResult, validateHandlerInputs } from "./validate";
 import {
   type ApiHandler,
   fieldChanged,
@@ -117,19 +118,34 @@ export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResul
     if (desired.adoptId) {
       id = await adopt(client, desired.adoptId, desired);
     } else {
-      try {
-        id = await client.create(desired.type, toCreateBody(desired), desired.domain, label(desired));
-      } catch (error) {
-        // The answer was lost, not necessarily the write: look for the handler before anyone writes again.
-        if (!(error instanceof AmbiguousWriteError)) throw error;
-        const found = await findCreatedHandler(client, desired);
-        if (!found) throw error;
-        id = found;
-      }
+      id = await createWithoutDuplicates(client, desired);
     }
     const state = await testIfAsked(client, id, desired);
     return { id, outs: outputsOf(state) };
   });
+}
+
+/**
+ * Creates the handler once. When the answer is lost (dropped connection, timeout, 5xx) the write may or
+ * may not have happened, so before trying again it looks for the handler, giving a slow server a few
+ * seconds to finish; only when it is surely absent does it send the create again.
+ */
+async function createWithoutDuplicates(client: DmClient, desired: HandlerState): Promise<string> {
+  const maxAttempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = new Date();
+    try {
+      return await client.create(desired.type, toCreateBody(desired), desired.domain, label(desired));
+    } catch (error) {
+      if (!(error instanceof AmbiguousWriteError)) throw error;
+      for (const waitMs of [0, 1_000, 3_000]) {
+        await sleep(waitMs);
+        const found = await findCreatedHandler(client, desired, startedAt);
+        if (found) return found;
+      }
+      if (attempt >= maxAttempts) throw error;
+    }
+  }
 }
 
 /** Takes over an existing handler: one PUT if it differs from the code, none if it already matches. */

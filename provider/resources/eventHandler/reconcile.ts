@@ -10,10 +10,14 @@ import { parseHandlerList } from "./validate";
 export async function findCreatedHandler(
   client: DmClient,
   desired: HandlerState,
+  notBefore: Date,
 ): Promise<string | undefined> {
   const handlers = await client.list<ApiHandler & { createdAt?: string }>(desired.domain, parseHandlerList);
+  // Where DM says when a handler was made, older ones cannot be ours (a minute of clock skew allowed).
+  const earliest = notBefore.getTime() - 60_000;
   const matches = handlers.filter((handler) => {
     if (handler.type !== desired.type) return false;
+    if (handler.createdAt && Date.parse(handler.createdAt) < earliest) return false;
     const current = stateFromApi(handler, desired);
     return (["name", "enabled", "description", "filter", "connectionConfig", "allowFailures"] as const).every(
       (field) => !fieldChanged(current, desired, field),
