@@ -106,6 +106,14 @@ export class DmSandbox {
     return this.admin("POST", `/events${wait ? "?wait=true" : ""}`, events);
   }
 
+  addFault(fault: Record<string, unknown>): Promise<unknown> {
+    return this.admin("POST", "/faults", fault);
+  }
+
+  clearFaults(): Promise<unknown> {
+    return this.admin("DELETE", "/faults");
+  }
+
   reset(): Promise<unknown> {
     return this.admin("POST", "/reset");
   }

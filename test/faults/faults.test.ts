@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DmSandbox } from "../support/dmSandbox";
+import { type ProgramStack, programStack } from "../support/engine";
+import { Receiver } from "../support/receiver";
+import { assertConverged, type Spec } from "./convergence";
+
+/**
+ * Every DM call the provider makes, under every fault DM can throw at it, through the real engine. A
+ * faulted `up` may fail or succeed; either way the next clean `up` must converge with nothing leaked or
+ * duplicated. The client timeout is 2 s here so "latency past the timeout" stays quick.
+ */
+const domain = "/faults/";
+let sandbox: DmSandbox;
+let receiver: Receiver;
+const cleanups: Array<() => Promise<void>> = [];
+
+type FaultKind = { label: string; fault: Record<string, unknown> };
+const faultKinds: FaultKind[] = [
+  { label: "429 with Retry-After", fault: { kind: "status", status: 429, retryAfter: 1 } },
+  { label: "500", fault: { kind: "status", status: 500 } },
+  { label: "503", fault: { kind: "status", status: 503 } },
+  { label: "latency past the client timeout", fault: { kind: "latency", latencyMs: 3_000 } },
+  { label: "connection dropped after the server committed", fault: { kind: "drop", afterCommit: true } },
+];
+
+const handlerPath = "/api/coiotedm/v3/deviceEvents/handler";
+const operations: Array<{ operation: string; pathPattern: string; method: string }> = [
+  { operation: "create", pathPattern: `${handlerPath}/webhook$`, method: "POST" },
+  { operation: "test", pathPattern: `${handlerPath}/test/existing/`, method: "POST" },
+  { operation: "update", pathPattern: `${handlerPath}/webhook/[0-9a-f]{24}$`, method: "PUT" },
+  { operation: "read", pathPattern: `${handlerPath}/[0-9a-f]{24}$`, method: "GET" },
+  { operation: "delete", pathPattern: `${handlerPath}/[0-9a-f]{24}$`, method: "DELETE" },
+];
+
+function spec(resourceName: string, name = `f-${resourceName}`): Spec {
+  return {
+    resourceName,
+    args: {
+      type: "webhook",
+      name,
+      domain,
+      filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700"] },
+      connectionConfig: {
+        uri: `${receiver.url}/${resourceName}`,
+        auth: { type: "token", token: "@secret:token" },
+      },
+    },
+  };
+}
+
+beforeAll(async () => {
+  sandbox = await DmSandbox.start();
+  receiver = await Receiver.start();
+  cleanups.push(
+    () => receiver.stop(),
+    () => sandbox.stop(),
+  );
+});
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe.each(faultKinds)("under $label", ({ fault }) => {
+  let stack: ProgramStack;
+  let specs: Spec[];
+
+  const setSpecs = async (next: Spec[]) => {
+    specs = next;
+    await stack.setConfig({ handlers: { value: JSON.stringify(next) } });
+  };
+  const inject = (operation: string) => {
+    const target = operations.find((o) => o.operation === operation)!;
+    return sandbox.addFault({ ...fault, pathPattern: target.pathPattern, method: target.method, times: 1 });
+  };
+  /** Runs the faulted step (it may fail), then checks that a clean `up` converges. */
+  const faultedThenConverged = async (step: () => Promise<unknown>) => {
+    await step().catch(() => undefined);
+    await sandbox.clearFaults();
+    await assertConverged(stack, sandbox, specs, domain);
+  };
+
+  beforeAll(async () => {
+    stack = await programStack(
+      {
+        program: "test/programs/event-handlers",
+        config: {
+          "coiote:url": { value: sandbox.url },
+          "coiote:token": { value: sandbox.token, secret: true },
+          "coiote:timeoutSeconds": { value: "2" },
+          "coiote:retryBudgetSeconds": { value: "20" },
+          token: { value: "fault-token", secret: true },
+          handlers: { value: "[]" },
+        },
+      },
+      (fn) => cleanups.unshift(fn),
+    );
+    await sandbox.reset();
+  });
+
+  it("create", async () => {
+    await setSpecs([spec("a"), spec("b")]);
+    await inject("create");
+    await faultedThenConverged(() => stack.up());
+  });
+
+  it("test on apply", async () => {
+    await setSpecs([...specs, spec("c")]);
+    await inject("test");
+    await faultedThenConverged(() => stack.up());
+  });
+
+  it("update", async () => {
+    await setSpecs(specs.map((s) => (s.resourceName === "a" ? spec("a", "f-a-renamed") : s)));
+    await inject("update");
+    await faultedThenConverged(() => stack.up());
+  });
+
+  it("read (refresh)", async () => {
+    await inject("read");
+    await faultedThenConverged(() => stack.refresh());
+  });
+
+  it("delete", async () => {
+    await setSpecs(specs.filter((s) => s.resourceName !== "b"));
+    await inject("delete");
+    await faultedThenConverged(() => stack.up());
+  });
+
+  it("destroy leaves nothing", async () => {
+    await stack.destroy();
+    expect((await sandbox.handlers()).filter((h) => h.domain === domain)).toEqual([]);
+  });
+});
