@@ -8,7 +8,7 @@
 # depends on slf4j-api 1.7.36, so the binding must be log4j-slf4j-impl (SLF4J 1.x), as in Kafka's own
 # distribution: log4j-slf4j2-impl is invisible to slf4j-api 1.7 ("Failed to load class
 # org.slf4j.impl.StaticLoggerBinder ... NOP logger"). The log4j2 configuration is scripts/kafka/log4j2.properties.
-# Versions: KAFKA_VERSION (default 4.1.1), LOG4J_VERSION (default 2.24.3).
+# Versions: KAFKA_VERSION (default 4.1.2), LOG4J_VERSION (default 2.24.3).
 # Needs: java >= 17 (Kafka 4.x) and mvn. Maven's own cache (~/.m2) keeps the downloaded jars.
 set -euo pipefail
 
@@ -18,7 +18,7 @@ die() {
   exit 1
 }
 
-V="${KAFKA_VERSION:-4.1.1}"
+V="${KAFKA_VERSION:-4.1.2}"
 LOG4J="${LOG4J_VERSION:-2.24.3}"
 DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 CACHE_ROOT="${PULUMI_COIOTE_CACHE:-$HOME/.cache/pulumi-coiote}"
@@ -67,8 +67,9 @@ cat >"$PREFIX/pom.xml" <<POM
 </project>
 POM
 rm -rf "$LIB.tmp"
-mvn -B -q -Dstyle.color=never -f "$PREFIX/pom.xml" "$DEP_PLUGIN:copy-dependencies" \
-  -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" >&2 ||
+# (Maven 3.8 prints colour resets even with -B -q; strip them. pipefail keeps mvn's exit status.)
+mvn -B -q -f "$PREFIX/pom.xml" "$DEP_PLUGIN:copy-dependencies" \
+  -DincludeScope=runtime -DoutputDirectory="$LIB.tmp" 2>&1 | sed -e $'s/\e\\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' >&2 ||
   die "Maven could not resolve kafka_2.13:$V (see its output above; is Maven Central reachable?)"
 compgen -G "$LIB.tmp/kafka_2.13-$V.jar" >/dev/null || die "the resolved classpath has no kafka_2.13-$V.jar"
 compgen -G "$LIB.tmp/log4j-core-*.jar" >/dev/null || die "the resolved classpath has no log4j-core"

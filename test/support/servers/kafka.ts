@@ -121,8 +121,12 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
 
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    // Storage format: cluster id (a 16-byte Kafka Uuid, base64url) and the SCRAM users.
-    const clusterId = randomBytes(16).toString("base64url");
+    // Storage format: cluster id and the SCRAM users. The id is a 16-byte Kafka Uuid in base64url; like
+    // Kafka's Uuid.randomUuid(), never one that starts with "-", which the tool's argument parser takes for
+    // an option ("argument --cluster-id/-t: expected one argument"): 1 random id in 64.
+    let clusterId: string;
+    do clusterId = randomBytes(16).toString("base64url");
+    while (clusterId.startsWith("-"));
     await new Promise<void>((resolve, reject) => {
       execFile(
         javaBin(),
@@ -133,10 +137,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
           ...jvmCommon,
           "kafka.tools.StorageTool",
           "format",
-          "-t",
-          clusterId,
-          "-c",
-          configFile,
+          `--cluster-id=${clusterId}`,
+          `--config=${configFile}`,
           ...scramUsers.flatMap((u) => [
             "--add-scram",
             `${u.mechanism}=[name=${u.username},password=${u.password}]`,
@@ -147,7 +149,8 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
           err
             ? reject(
                 new Error(
-                  `Kafka storage format failed: ${err.message}\n${`${stdout}\n${stderr}`.trim().split("\n").slice(-20).join("\n")}`,
+                  `Kafka storage format failed (${err.signal ?? `exit code ${err.code}`}). Its last output:\n` +
+                    `${stdout}\n${stderr}`.trim().split("\n").slice(-20).join("\n"),
                 ),
               )
             : resolve(),
