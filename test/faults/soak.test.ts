@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DmSandbox } from "../support/dmSandbox";
+import { programStack } from "../support/engine";
+import { Receiver } from "../support/receiver";
+import { assertConverged, type Spec } from "./convergence";
+
+/**
+ * Random faults over many edit/up/refresh cycles. The seed is printed so a failure can be replayed
+ * (SOAK_SEED=...); the run stops after SOAK_CYCLES cycles or SOAK_SECONDS, whichever comes first.
+ */
+const seed = Number(process.env.SOAK_SEED ?? Date.now() % 100_000);
+const maxCycles = Number(process.env.SOAK_CYCLES ?? 6);
+const maxSeconds = Number(process.env.SOAK_SECONDS ?? 150);
+const domain = "/soak/";
+
+/** mulberry32: a tiny seeded PRNG, so a run can be repeated exactly. */
+function prng(state: number): () => number {
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = prng(seed);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+const faults = [
+  { kind: "status", status: 429, retryAfter: 1 },
+  { kind: "status", status: 500 },
+  { kind: "status", status: 503 },
+  { kind: "latency", latencyMs: 2_500 },
+  { kind: "drop", afterCommit: true },
+  { kind: "drop", afterCommit: false },
+] as const;
+const paths = [
+  { pathPattern: "/handler/webhook$", method: "POST" },
+  { pathPattern: "/handler/webhook/[0-9a-f]{24}$", method: "PUT" },
+  { pathPattern: "/handler/[0-9a-f]{24}$", method: "GET" },
+  { pathPattern: "/handler/[0-9a-f]{24}$", method: "DELETE" },
+  { pathPattern: "/handler/test/", method: "POST" },
+] as const;
+
+let sandbox: DmSandbox;
+let receiver: Receiver;
+const cleanups: Array<() => Promise<void>> = [];
+beforeAll(async () => {
+  sandbox = await DmSandbox.start();
+  receiver = await Receiver.start();
+  cleanups.push(
+    () => receiver.stop(),
+    () => sandbox.stop(),
+  );
+});
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe("soak: random faults over many cycles", () => {
+  it(`converges after every cycle (seed ${seed})`, async () => {
+    console.log(`soak seed ${seed}; replay with SOAK_SEED=${seed}`);
+    const stack = await programStack(
+      {
+        program: "test/programs/event-handlers",
+        config: {
+          "coiote:url": { value: sandbox.url },
+          "coiote:token": { value: sandbox.token, secret: true },
+          "coiote:timeoutSeconds": { value: "2" },
+          "coiote:retryBudgetSeconds": { value: "15" },
+          token: { value: "soak-token", secret: true },
+          handlers: { value: "[]" },
+        },
+      },
+      (fn) => cleanups.unshift(fn),
+    );
+    let specs: Spec[] = [];
+    let next = 0;
+    const started = Date.now();
+    let cycles = 0;
+    while (cycles < maxCycles && (Date.now() - started) / 1000 < maxSeconds) {
+      cycles++;
+      // An edit a user might make: add a handler, drop one, rename one, or switch one off.
+      const edit = specs.length === 0 ? "add" : pick(["add", "add", "remove", "rename", "toggle"] as const);
+      if (edit === "add" || specs.length === 0) {
+        const name = `s${next++}`;
+        specs = [
+          ...specs,
+          {
+            resourceName: name,
+            args: {
+              type: "webhook",
+              name: `soak-${name}`,
+              domain,
+              filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
+              connectionConfig: {
+                uri: `${receiver.url}/${name}`,
+                auth: { type: "token", token: "@secret:token" },
+              },
+            },
+          },
+        ];
+      } else {
+        const target = pick(specs);
+        if (edit === "remove") specs = specs.filter((s) => s !== target);
+        if (edit === "rename") target.args = { ...target.args, name: `${target.args.name as string}-r` };
+        if (edit === "toggle") target.args = { ...target.args, enabled: target.args.enabled === false };
+      }
+      await stack.setConfig({ handlers: { value: JSON.stringify(specs) } });
+      const fault = pick(faults);
+      const where = pick(paths);
+      const times = 1 + Math.floor(random() * 3);
+      const action = pick(["up", "up", "refresh"] as const);
+      console.log(
+        `cycle ${cycles}: ${edit}, ${JSON.stringify(fault)} x${times} on ${where.method} ${where.pathPattern}, ${action}`,
+      );
+      await sandbox.addFault({ ...fault, ...where, times });
+      await (action === "up" ? stack.up() : stack.refresh()).catch(() => undefined);
+      await sandbox.clearFaults();
+      await assertConverged(stack, sandbox, specs, domain);
+    }
+    expect(cycles).toBeGreaterThan(0);
+    await stack.destroy();
+    expect((await sandbox.handlers()).filter((h) => h.domain === domain)).toEqual([]);
+  });
+});
