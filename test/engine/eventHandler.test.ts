@@ -300,6 +300,8 @@ describe.sequential("EventHandler through the real engine", () => {
     const inState = (await stack.resourcesInState()).find((r) => r.urn.endsWith("::failing"));
     expect(inState?.id).toMatch(/^[0-9a-f]{24}$/);
     expect((await sandbox.handlers()).filter((h) => h.name === "acc-failing")).toHaveLength(1);
+    // the recorded handler is fully usable: refresh (and so destroy) work on it before any fix
+    await stack.refresh();
     receiver.respondWith("/failing", 204);
     const { operations } = await stack.up();
     expect(operations.failing).toBe("update");

@@ -66,7 +66,12 @@ async function runTest(client: DmClient, id: string, state: HandlerState): Promi
 }
 
 /** Applies testOnApply: records the result, and fails the step (keeping the handler) when the test fails. */
-async function testIfAsked(client: DmClient, id: string, state: HandlerState): Promise<HandlerState> {
+async function testIfAsked(
+  client: DmClient,
+  id: string,
+  state: HandlerState,
+  providerCode: string | undefined,
+): Promise<HandlerState> {
   if (!state.testOnApply) return { ...state, lastTest: state.lastTest };
   const lastTest = await runTest(client, id, state);
   const tested = { ...state, lastTest };
@@ -76,7 +81,9 @@ async function testIfAsked(client: DmClient, id: string, state: HandlerState): P
         "The handler exists and is kept in the stack; fix the receiver or the configuration and run `pulumi up` again " +
         "(or set testOnApply: false).",
       id,
-      outputsOf(tested),
+      // The host records these properties as they are, so they must carry the serialized provider too:
+      // refresh and destroy of the recorded handler need it.
+      { ...outputsOf(tested), __provider: providerCode },
     );
   }
   return tested;
@@ -112,7 +119,7 @@ export async function diff(
 }
 
 export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
-  const { __provider: _, ...desired } = inputs;
+  const { __provider: providerCode, ...desired } = inputs;
   return withClient(desired, async (client) => {
     let id: string;
     if (desired.adoptId) {
@@ -120,7 +127,7 @@ export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResul
     } else {
       id = await createWithoutDuplicates(client, desired);
     }
-    const state = await testIfAsked(client, id, desired);
+    const state = await testIfAsked(client, id, desired, providerCode);
     return { id, outs: outputsOf(state) };
   });
 }
@@ -188,12 +195,12 @@ export async function update(
   olds: HandlerState,
   news: Inputs,
 ): Promise<pulumi.dynamic.UpdateResult> {
-  const { __provider: _, ...desired } = news;
+  const { __provider: providerCode, ...desired } = news;
   return withClient(desired, async (client) => {
     const remoteChange = updatableFields.some((field) => fieldChanged(olds, desired, field));
     if (remoteChange)
       await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
-    const state = await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest });
+    const state = await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest }, providerCode);
     return { outs: outputsOf(state) };
   });
 }
