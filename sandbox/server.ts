@@ -106,12 +106,10 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     if (error instanceof DmError) return reply.code(error.status).send(error.toBody());
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     if (fastifyError.statusCode === 413) {
-      return reply
-        .code(400)
-        .send({
-          message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`,
-          code: codes.invalidPayload,
-        });
+      return reply.code(400).send({
+        message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`,
+        code: codes.invalidPayload,
+      });
     }
     if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       // Malformed JSON, an unsupported content type and the like are all "invalid payload" to DM.
@@ -124,12 +122,10 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .code(404)
-      .send({
-        message: `no such endpoint: ${request.method} ${request.url.split("?")[0]}`,
-        code: codes.notFound,
-      });
+    reply.code(404).send({
+      message: `no such endpoint: ${request.method} ${request.url.split("?")[0]}`,
+      code: codes.notFound,
+    });
   });
 
   registerLoginRoutes(app, auth);
