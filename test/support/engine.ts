@@ -9,7 +9,6 @@ import {
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { inject } from "vitest";
 import { offlinePulumiEnv, repoRoot } from "./pulumiEnv";
 
 /** What the engine did (or would do) to each resource, keyed by the resource's name in the program. */
@@ -27,6 +26,8 @@ export interface ProgramStackOptions {
   config?: ConfigMap;
   /** Extra environment for the engine and the program (e.g. COIOTE_URL). */
   env?: Record<string, string>;
+  /** The engine's bin directory; inside vitest it comes from the global setup. */
+  pulumiBin?: string;
 }
 
 // Scratch space inside the repository so that programs resolve node_modules (and pulumi-coiote through
@@ -69,7 +70,8 @@ export class ProgramStack {
     const source = path.isAbsolute(options.program) ? options.program : path.join(repoRoot, options.program);
     cpSync(source, workDir, { recursive: true, filter: (src) => !src.includes("node_modules") });
 
-    const bin = inject("pulumiBin");
+    // Loaded lazily so that the benchmarks, which run outside vitest, can use this harness too.
+    const bin = options.pulumiBin ?? (await import("vitest")).inject("pulumiBin");
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName: `t${id}`, workDir },

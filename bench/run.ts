@@ -1,0 +1,101 @@
+/**
+ * npm run bench: how the package scales, as ratios taken in one run on this machine.
+ * - `pulumi up`/refresh of N EventHandlers over domains of 10 vs N no-op dynamic resources (the engine's floor);
+ * - DM API calls per operation against the floor;
+ * - the sandbox's delivery throughput and latency to a loopback webhook and to a real Kafka broker.
+ * Prints tables and writes bench-results/bench.json. Sizes: BENCH_SIZES=10,50,200 (default).
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { DmSandbox } from "../test/support/dmSandbox";
+import { ensurePulumiBin, repoRoot } from "../test/support/pulumiEnv";
+import { Receiver } from "../test/support/receiver";
+import { startKafka } from "../test/support/servers/kafka";
+import { type DeliveryRow, measureDelivery, webhookTarget } from "./delivery";
+import { type CallRow, type EngineRow, measureCalls, measureEngine } from "./engine";
+
+const sizes = (process.env.BENCH_SIZES ?? "10,50,200").split(",").map(Number);
+const deliveryEvents = Number(process.env.BENCH_EVENTS ?? 2000);
+
+function table(title: string, rows: object[]): void {
+  console.log(`\n${title}`);
+  console.table(rows);
+}
+
+async function kafkaDelivery(sandbox: DmSandbox): Promise<DeliveryRow> {
+  const broker = await startKafka();
+  try {
+    await sandbox.reset(); // only the Kafka handler receives these events
+    await sandbox.api("POST", "/deviceEvents/handler/kafka?domain=%2Fthroughput%2F", {
+      type: "kafka",
+      name: "throughput-kafka",
+      enabled: true,
+      filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
+      connectionConfig: {
+        type: "custom",
+        topic: "bench",
+        value: `bootstrap.servers=${broker.bootstrapPlaintext}`,
+      },
+    });
+    // First delivery warms up the producer (metadata, connection) outside the measurement.
+    await sandbox.injectEvents([
+      { domain: "/throughput/", endpointName: "warm", url: "/3303/0/5700", value: 1 },
+    ]);
+    return await measureDelivery(sandbox, "Kafka (loopback broker)", deliveryEvents);
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [path.join(repoRoot, "scripts", "link-self.cjs")]);
+  const bin = ensurePulumiBin();
+  const sandbox = await DmSandbox.start({ masking: true });
+  const receiver = await Receiver.start();
+  const results: { machine: string; engine: EngineRow[]; calls: CallRow[]; delivery: DeliveryRow[] } = {
+    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+    engine: [],
+    calls: [],
+    delivery: [],
+  };
+  try {
+    for (const n of sizes) {
+      console.error(`[bench] pulumi up/refresh with ${n} handlers and with ${n} no-op resources`);
+      results.engine.push(await measureEngine(bin, sandbox, receiver.url, n));
+    }
+    table(
+      "pulumi up and refresh: EventHandlers vs no-op dynamic resources (seconds; ratio = up / floor)",
+      results.engine,
+    );
+
+    console.error("[bench] API calls per operation");
+    results.calls = await measureCalls(bin, sandbox, receiver.url, 10);
+    table("DM API calls per operation (10 handlers, from the sandbox request log)", results.calls);
+
+    console.error(`[bench] delivery of ${deliveryEvents} events`);
+    await sandbox.reset();
+    await webhookTarget(sandbox, receiver);
+    results.delivery.push(await measureDelivery(sandbox, "webhook (loopback)", deliveryEvents));
+    try {
+      results.delivery.push(await kafkaDelivery(sandbox));
+    } catch (error) {
+      console.error(
+        `[bench] Kafka delivery not measured: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    table("Sandbox delivery: throughput (deliveries/s) and per-delivery latency (ms)", results.delivery);
+  } finally {
+    await receiver.stop();
+    await sandbox.stop();
+  }
+  const out = path.join(repoRoot, "bench-results");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, "bench.json"), JSON.stringify(results, null, 2));
+  console.log(`\nwritten ${path.relative(repoRoot, path.join(out, "bench.json"))}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
