@@ -46,8 +46,9 @@ function lookup(
   return value === undefined || value === "" ? undefined : value;
 }
 
-function positiveSeconds(raw: string | undefined, name: string, fallback: number): number {
-  if (raw === undefined) return fallback;
+/** A positive number of seconds from config, in milliseconds; `fallbackSeconds` when unset. */
+function positiveSeconds(raw: string | undefined, name: string, fallbackSeconds: number): number {
+  if (raw === undefined) return fallbackSeconds * 1000;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new ConfigurationError(

@@ -137,3 +137,32 @@ describe("secrets travel apart from the rest of the configuration", () => {
     expect(secrets).toEqual({ value: "bootstrap.servers=x:9092" });
   });
 });
+
+describe("provider settings", () => {
+  it("defaults to a 30 s request timeout and a 120 s retry budget, in milliseconds", async () => {
+    const { readDmSettings } = await import("../../provider/config");
+    const settings = readDmSettings(undefined, {
+      COIOTE_URL: "https://dm.example/api/coiotedm/v3/",
+      COIOTE_TOKEN: "t",
+    });
+    expect(settings).toMatchObject({
+      baseUrl: "https://dm.example",
+      timeoutMs: 30_000,
+      retryBudgetMs: 120_000,
+    });
+    expect(
+      readDmSettings(undefined, {
+        COIOTE_URL: "https://dm.example",
+        COIOTE_TOKEN: "t",
+        COIOTE_TIMEOUT_SECONDS: "2",
+      }).timeoutMs,
+    ).toBe(2_000);
+    expect(() =>
+      readDmSettings(undefined, {
+        COIOTE_URL: "https://dm.example",
+        COIOTE_TOKEN: "t",
+        COIOTE_TIMEOUT_SECONDS: "-1",
+      }),
+    ).toThrow(/coiote:timeoutSeconds must be a positive number of seconds/);
+  });
+});
