@@ -2,12 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { splitSecrets } from "../provider/resources/eventHandler/secrets";
 import { providerFor } from "./stub";
 
-type Input<T> = pulumi.Input<T>;
-
 /** LwM2M telemetry: values of the given object, instance or resource paths (e.g. "/3303/0/5700", "/3303"). */
 export interface TelemetryFilterArgs {
   type: "telemetry";
-  lwm2mUrls: Input<Input<string>[]>;
+  lwm2mUrls: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 export type LifecycleEventType =
@@ -20,53 +18,53 @@ export type LifecycleEventType =
 /** Device lifecycle events of the given types. */
 export interface LifecycleFilterArgs {
   type: "lifecycle";
-  eventTypes: Input<Input<LifecycleEventType>[]>;
+  eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]>;
 }
 
 export type FilterArgs = TelemetryFilterArgs | LifecycleFilterArgs;
 
 /** Body sent instead of DM's default; `$variable`s (e.g. `$endpointName`, `$value`) are substituted. */
 export interface BodyTemplateArgs {
-  contentType: Input<"text" | "json">;
-  value: Input<string>;
+  contentType: pulumi.Input<"text" | "json">;
+  value: pulumi.Input<string>;
 }
 
 export interface BasicAuthArgs {
   type: "basic";
-  user: Input<string>;
+  user: pulumi.Input<string>;
   /** Stored as a Pulumi secret. */
-  password: Input<string>;
+  password: pulumi.Input<string>;
 }
 /** Sent as `Authorization: Bearer <token>`. */
 export interface TokenAuthArgs {
   type: "token";
   /** Stored as a Pulumi secret. */
-  token: Input<string>;
+  token: pulumi.Input<string>;
 }
 /** Sent verbatim as the `Authorization` header, e.g. `Token <influx-token>`. */
 export interface CustomAuthArgs {
   type: "customAuth";
   /** Stored as a Pulumi secret. */
-  value: Input<string>;
+  value: pulumi.Input<string>;
 }
 
 export interface WebhookConnectionConfigArgs {
   /** http(s) URL the events are sent to. */
-  uri: Input<string>;
+  uri: pulumi.Input<string>;
   /** Default "post". */
-  method?: Input<"post" | "put" | "patch">;
+  method?: pulumi.Input<"post" | "put" | "patch">;
   /** "generic" JSON (default) or InfluxDB line protocol. */
-  format?: Input<"generic" | "influxDb">;
+  format?: pulumi.Input<"generic" | "influxDb">;
   auth?: BasicAuthArgs | TokenAuthArgs | CustomAuthArgs;
   /** Up to 20 headers; `$variable`s allowed in values. `Authorization` and other reserved names are refused. */
-  additionalHeaders?: Input<Record<string, Input<string>>>;
+  additionalHeaders?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   bodyTemplate?: BodyTemplateArgs;
 }
 
 interface KafkaCommonArgs {
-  topic: Input<string>;
+  topic: pulumi.Input<string>;
   /** Record headers; `$variable`s allowed in values. */
-  headers?: Input<Record<string, Input<string>>>;
+  headers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   bodyTemplate?: BodyTemplateArgs;
 }
 /** Produce with the domain's Kafka properties (set by a DM administrator). */
@@ -77,28 +75,28 @@ export interface KafkaDomainPropertyConfigArgs extends KafkaCommonArgs {
 export interface KafkaCustomConfigArgs extends KafkaCommonArgs {
   type: "custom";
   /** Stored as a Pulumi secret: it usually carries SASL credentials. */
-  value: Input<string>;
+  value: pulumi.Input<string>;
 }
 export type KafkaConnectionConfigArgs = KafkaDomainPropertyConfigArgs | KafkaCustomConfigArgs;
 
 interface EventHandlerCommonArgs {
   /** Handler name shown in DM. */
-  name: Input<string>;
+  name: pulumi.Input<string>;
   /** Default true. DM switches a handler off after 5 consecutive delivery failures unless allowFailures. */
-  enabled?: Input<boolean>;
-  description?: Input<string>;
+  enabled?: pulumi.Input<boolean>;
+  description?: pulumi.Input<string>;
   /** DM domain, e.g. "/acme/plant-1/". Defaults to coiote:domain, then to the caller's own domain. Changing it replaces the handler. */
-  domain?: Input<string>;
+  domain?: pulumi.Input<string>;
   filter: FilterArgs;
   /** Keep the handler on after repeated delivery failures (needs elevated permission in DM). Default false. */
-  allowFailures?: Input<boolean>;
+  allowFailures?: pulumi.Input<boolean>;
   /** Send DM's test event after every create or update and fail the step if it fails. Default true. */
-  testOnApply?: Input<boolean>;
+  testOnApply?: pulumi.Input<boolean>;
   /**
    * Id of an existing handler to take over instead of creating one (`pulumi import` does not work for
    * dynamic resources). The next `up` makes it match this code; destroy deletes it.
    */
-  adoptId?: Input<string>;
+  adoptId?: pulumi.Input<string>;
 }
 
 export interface WebhookEventHandlerArgs extends EventHandlerCommonArgs {
@@ -142,7 +140,7 @@ export class EventHandler extends pulumi.dynamic.Resource {
   declare readonly lastTest: pulumi.Output<EventHandlerLastTest | undefined>;
 
   constructor(name: string, args: EventHandlerArgs, opts?: pulumi.CustomResourceOptions) {
-    const { config, secrets } = splitSecrets<Input<string>>(
+    const { config, secrets } = splitSecrets<pulumi.Input<string>>(
       args.type,
       args.connectionConfig as unknown as Record<string, unknown>,
     );
