@@ -20,6 +20,13 @@ export interface CallRow {
   floor: string;
 }
 
+function handlersConfig(sandbox: DmSandbox, receiverUrl: string, n: number) {
+  return {
+    ...sandbox.providerConfig({ count: String(n), receiver: receiverUrl }),
+    token: { value: "bench-token", secret: true },
+  };
+}
+
 /** `pulumi up` (and refresh) of N handlers against N no-op dynamic resources, in the same engine. */
 export async function measureEngine(
   bin: string,
@@ -30,13 +37,7 @@ export async function measureEngine(
   const handlers = await ProgramStack.create({
     program: "bench/programs/handlers",
     pulumiBin: bin,
-    config: {
-      "coiote:url": { value: sandbox.url },
-      "coiote:token": { value: sandbox.token, secret: true },
-      count: { value: String(n) },
-      receiver: { value: receiverUrl },
-      token: { value: "bench-token", secret: true },
-    },
+    config: handlersConfig(sandbox, receiverUrl, n),
   });
   const floor = await ProgramStack.create({
     program: "bench/programs/noop",
@@ -72,13 +73,7 @@ export async function measureCalls(
   const stack = await ProgramStack.create({
     program: "bench/programs/handlers",
     pulumiBin: bin,
-    config: {
-      "coiote:url": { value: sandbox.url },
-      "coiote:token": { value: sandbox.token, secret: true },
-      count: { value: String(n) },
-      receiver: { value: receiverUrl },
-      token: { value: "bench-token", secret: true },
-    },
+    config: handlersConfig(sandbox, receiverUrl, n),
   });
   const rows: CallRow[] = [];
   const count = async (operation: string, floor: string, run: () => Promise<unknown>) => {

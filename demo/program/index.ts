@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EventHandler } from "pulumi-coiote";
+import { EventHandler, type FilterArgs } from "pulumi-coiote";
 
 /**
  * The demo pipeline, as a user would write it: temperature and humidity telemetry into an InfluxDB
@@ -15,27 +15,28 @@ const influx = {
 };
 const writeUrl = `${influx.url}/api/v2/write?precision=ms&bucket=${influx.bucketId}&orgID=${influx.orgId}`;
 
-const telemetry = new EventHandler("climate-to-influx", {
-  type: "webhook",
-  name: "climate → InfluxDB",
-  description: "IPSO temperature (3303) and humidity (3304) readings",
-  filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700", "/3304/0/5700"] },
-  connectionConfig: {
-    uri: writeUrl,
-    format: "influxDb",
-    auth: { type: "customAuth", value: pulumi.interpolate`Token ${influx.token}` },
-  },
-});
+/** A handler that writes DM's InfluxDB line protocol into the demo bucket with the write-only token. */
+function toInflux(resourceName: string, name: string, filter: FilterArgs): EventHandler {
+  return new EventHandler(resourceName, {
+    type: "webhook",
+    name,
+    filter,
+    connectionConfig: {
+      uri: writeUrl,
+      format: "influxDb",
+      auth: { type: "customAuth", value: pulumi.interpolate`Token ${influx.token}` },
+    },
+  });
+}
 
-const lifecycleToInflux = new EventHandler("lifecycle-to-influx", {
-  type: "webhook",
-  name: "lifecycle → InfluxDB",
-  filter: { type: "lifecycle", eventTypes: ["deviceCreated", "deviceFirstRegistration", "deviceDeleted"] },
-  connectionConfig: {
-    uri: writeUrl,
-    format: "influxDb",
-    auth: { type: "customAuth", value: pulumi.interpolate`Token ${influx.token}` },
-  },
+// IPSO temperature (3303) and humidity (3304) readings, and the devices' lifecycle.
+const telemetry = toInflux("climate-to-influx", "climate → InfluxDB", {
+  type: "telemetry",
+  lwm2mUrls: ["/3303/0/5700", "/3304/0/5700"],
+});
+const lifecycleToInflux = toInflux("lifecycle-to-influx", "lifecycle → InfluxDB", {
+  type: "lifecycle",
+  eventTypes: ["deviceCreated", "deviceFirstRegistration", "deviceDeleted"],
 });
 
 const operations = new EventHandler("lifecycle-to-ops", {

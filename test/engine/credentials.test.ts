@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DmSandbox } from "../support/dmSandbox";
+import { describe, expect, it } from "vitest";
 import { type ProgramStack, programStack } from "../support/engine";
-import { Receiver } from "../support/receiver";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * Credentials reach the provider at run time (stack config or environment), are never stored in the
  * state, and a stack without them fails with a message that says what to set.
  */
 const password = "env-canary-password-3c9d";
-let sandbox: DmSandbox;
-let receiver: Receiver;
-const cleanups: Array<() => Promise<void>> = [];
 
 const handlers = (uri: string) =>
   JSON.stringify([
@@ -25,20 +21,11 @@ const handlers = (uri: string) =>
     },
   ]);
 
-beforeAll(async () => {
-  sandbox = await DmSandbox.start({
-    users: [{ username: "ci", password, domain: "/ci/" }],
-    tokenTtlSeconds: 2,
-  });
-  receiver = await Receiver.start();
-  cleanups.push(
-    () => receiver.stop(),
-    () => sandbox.stop(),
-  );
+const fixture = useSandboxAndReceiver({
+  users: [{ username: "ci", password, domain: "/ci/" }],
+  tokenTtlSeconds: 2,
 });
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
+const { cleanups } = fixture;
 
 describe.sequential("provider credentials", () => {
   let stack: ProgramStack;
@@ -47,14 +34,14 @@ describe.sequential("provider credentials", () => {
     stack = await programStack(
       {
         program: "test/programs/event-handlers",
-        config: { handlers: { value: handlers(`${receiver.url}/env`) } },
-        env: { COIOTE_URL: sandbox.url, COIOTE_USERNAME: "ci", COIOTE_PASSWORD: password },
+        config: { handlers: { value: handlers(`${fixture.receiver.url}/env`) } },
+        env: { COIOTE_URL: fixture.sandbox.url, COIOTE_USERNAME: "ci", COIOTE_PASSWORD: password },
       },
       (fn) => cleanups.unshift(fn),
     );
     expect((await stack.up()).operations).toEqual({ hook: "create" });
-    expect(await sandbox.handlers()).toMatchObject([{ name: "cred-hook", domain: "/ci/" }]);
-    const logins = (await sandbox.requests()).filter((r) => r.path === "/api/auth/oauth_password");
+    expect(await fixture.sandbox.handlers()).toMatchObject([{ name: "cred-hook", domain: "/ci/" }]);
+    const logins = (await fixture.sandbox.requests()).filter((r) => r.path === "/api/auth/oauth_password");
     expect(logins.length).toBeGreaterThanOrEqual(1);
     expect(logins.every((r) => r.status === 201)).toBe(true);
   });
@@ -72,18 +59,18 @@ describe.sequential("provider credentials", () => {
 
   it("destroys with the credentials of the current environment", async () => {
     await stack.destroy();
-    expect(await sandbox.handlers()).toEqual([]);
+    expect(await fixture.sandbox.handlers()).toEqual([]);
   });
 
   it("says what to set when no credentials are configured", async () => {
     const bare = await programStack(
       {
         program: "test/programs/event-handlers",
-        config: { handlers: { value: handlers(`${receiver.url}/none`) } },
+        config: { handlers: { value: handlers(`${fixture.receiver.url}/none`) } },
       },
       (fn) => cleanups.unshift(fn),
     );
     await expect(bare.up()).rejects.toThrow(/Coiote DM is not configured: set `pulumi config set coiote:url/);
-    expect(await sandbox.handlers()).toEqual([]);
+    expect(await fixture.sandbox.handlers()).toEqual([]);
   });
 });

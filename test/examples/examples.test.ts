@@ -1,38 +1,25 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DmSandbox } from "../support/dmSandbox";
+import { describe, expect, it } from "vitest";
 import { programStack } from "../support/engine";
-import { Receiver } from "../support/receiver";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * Every example under examples/ runs here as a user would run it (up, a preview with no changes,
- * destroy) against the sandbox, so an example can never rot.
+ * destroy) against the fixture.sandbox, so an example can never rot.
  */
-let sandbox: DmSandbox;
-let receiver: Receiver;
-const cleanups: Array<() => Promise<void>> = [];
 
-beforeAll(async () => {
-  sandbox = await DmSandbox.start({ defaultDomain: "/examples/" });
-  receiver = await Receiver.start();
-  cleanups.push(
-    () => receiver.stop(),
-    () => sandbox.stop(),
-  );
-});
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
+const fixture = useSandboxAndReceiver({ defaultDomain: "/examples/" });
+const { cleanups } = fixture;
 
 const dm = (): ConfigMap => ({
-  "coiote:url": { value: sandbox.url },
-  "coiote:token": { value: sandbox.token, secret: true },
+  "coiote:url": { value: fixture.sandbox.url },
+  "coiote:token": { value: fixture.sandbox.token, secret: true },
 });
 
 interface Example {
   folder: string;
   config: () => Promise<ConfigMap>;
-  /** What must be true in DM (and at the receiver) after `up`. */
+  /** What must be true in DM (and at the fixture.receiver) after `up`. */
   check: () => Promise<void>;
 }
 
@@ -41,15 +28,15 @@ const examples: Example[] = [
     folder: "webhook-lifecycle-basic-auth",
     config: async () => ({
       ...dm(),
-      inventoryUrl: { value: `${receiver.url}/inventory` },
+      inventoryUrl: { value: `${fixture.receiver.url}/inventory` },
       inventoryUser: { value: "dm" },
       inventoryPassword: { value: "example-pw", secret: true },
     }),
     check: async () => {
-      expect(await sandbox.handlers()).toMatchObject([
+      expect(await fixture.sandbox.handlers()).toMatchObject([
         { name: "inventory-lifecycle", filter: { type: "lifecycle" } },
       ]);
-      expect(receiver.to("/inventory")[0]?.headers.authorization).toBe(
+      expect(fixture.receiver.to("/inventory")[0]?.headers.authorization).toBe(
         `Basic ${Buffer.from("dm:example-pw").toString("base64")}`,
       );
     },
@@ -58,11 +45,11 @@ const examples: Example[] = [
     folder: "telemetry-json-template",
     config: async () => ({
       ...dm(),
-      analyticsUrl: { value: `${receiver.url}/analytics` },
+      analyticsUrl: { value: `${fixture.receiver.url}/analytics` },
       analyticsToken: { value: "example-token", secret: true },
     }),
     check: async () => {
-      const [test] = receiver.to("/analytics");
+      const [test] = fixture.receiver.to("/analytics");
       expect(test?.method).toBe("PUT");
       expect(JSON.parse(test!.body)).toMatchObject({
         device: expect.stringMatching(/^handler-test-device-/),
@@ -73,28 +60,28 @@ const examples: Example[] = [
   {
     folder: "adopt-existing-handler",
     config: async () => {
-      const made = await sandbox.api<string>("POST", "/deviceEvents/handler/webhook", {
+      const made = await fixture.sandbox.api<string>("POST", "/deviceEvents/handler/webhook", {
         type: "webhook",
         name: "alerts (made by hand)",
         enabled: true,
         filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700"] },
-        connectionConfig: { uri: `${receiver.url}/old-alerts` },
+        connectionConfig: { uri: `${fixture.receiver.url}/old-alerts` },
       });
       return {
         ...dm(),
         existingHandlerId: { value: made.body },
-        alertsUrl: { value: `${receiver.url}/alerts` },
+        alertsUrl: { value: `${fixture.receiver.url}/alerts` },
       };
     },
     check: async () => {
-      expect(await sandbox.handlers()).toMatchObject([{ name: "alerts (managed by Pulumi)" }]);
+      expect(await fixture.sandbox.handlers()).toMatchObject([{ name: "alerts (managed by Pulumi)" }]);
     },
   },
 ];
 
 describe.each(examples)("examples/$folder", ({ folder, config, check }) => {
   it("comes up, shows no changes on a second preview, and is destroyed without a trace", async () => {
-    await sandbox.reset();
+    await fixture.sandbox.reset();
     const stack = await programStack({ program: `examples/${folder}`, config: await config() }, (fn) =>
       cleanups.unshift(fn),
     );
@@ -102,6 +89,6 @@ describe.each(examples)("examples/$folder", ({ folder, config, check }) => {
     await check();
     expect((await stack.preview()).changes).toBe(0);
     await stack.destroy();
-    expect(await sandbox.handlers()).toEqual([]);
+    expect(await fixture.sandbox.handlers()).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DmSandbox } from "../support/dmSandbox";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type ProgramStack, programStack } from "../support/engine";
-import { Receiver } from "../support/receiver";
+import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
 
 /**
@@ -10,9 +9,6 @@ import { assertConverged, type Spec } from "./convergence";
  * duplicated. The client timeout is 2 s here so "latency past the timeout" stays quick.
  */
 const domain = "/faults/";
-let sandbox: DmSandbox;
-let receiver: Receiver;
-const cleanups: Array<() => Promise<void>> = [];
 
 type FaultKind = { label: string; fault: Record<string, unknown> };
 const faultKinds: FaultKind[] = [
@@ -41,24 +37,15 @@ function spec(resourceName: string, name = `f-${resourceName}`): Spec {
       domain,
       filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700"] },
       connectionConfig: {
-        uri: `${receiver.url}/${resourceName}`,
+        uri: `${fixture.receiver.url}/${resourceName}`,
         auth: { type: "token", token: "@secret:token" },
       },
     },
   };
 }
 
-beforeAll(async () => {
-  sandbox = await DmSandbox.start();
-  receiver = await Receiver.start();
-  cleanups.push(
-    () => receiver.stop(),
-    () => sandbox.stop(),
-  );
-});
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
+const fixture = useSandboxAndReceiver();
+const { cleanups } = fixture;
 
 describe.each(faultKinds)("under $label", ({ fault }) => {
   let stack: ProgramStack;
@@ -70,13 +57,18 @@ describe.each(faultKinds)("under $label", ({ fault }) => {
   };
   const inject = (operation: string) => {
     const target = operations.find((o) => o.operation === operation)!;
-    return sandbox.addFault({ ...fault, pathPattern: target.pathPattern, method: target.method, times: 1 });
+    return fixture.sandbox.addFault({
+      ...fault,
+      pathPattern: target.pathPattern,
+      method: target.method,
+      times: 1,
+    });
   };
   /** Runs the faulted step (it may fail), then checks that a clean `up` converges. */
   const faultedThenConverged = async (step: () => Promise<unknown>) => {
     await step().catch(() => undefined);
-    await sandbox.clearFaults();
-    await assertConverged(stack, sandbox, specs, domain);
+    await fixture.sandbox.clearFaults();
+    await assertConverged(stack, fixture.sandbox, specs, domain);
   };
 
   beforeAll(async () => {
@@ -84,8 +76,8 @@ describe.each(faultKinds)("under $label", ({ fault }) => {
       {
         program: "test/programs/event-handlers",
         config: {
-          "coiote:url": { value: sandbox.url },
-          "coiote:token": { value: sandbox.token, secret: true },
+          "coiote:url": { value: fixture.sandbox.url },
+          "coiote:token": { value: fixture.sandbox.token, secret: true },
           "coiote:timeoutSeconds": { value: "2" },
           "coiote:retryBudgetSeconds": { value: "20" },
           token: { value: "fault-token", secret: true },
@@ -94,7 +86,7 @@ describe.each(faultKinds)("under $label", ({ fault }) => {
       },
       (fn) => cleanups.unshift(fn),
     );
-    await sandbox.reset();
+    await fixture.sandbox.reset();
   });
 
   it("create", async () => {
@@ -128,6 +120,6 @@ describe.each(faultKinds)("under $label", ({ fault }) => {
 
   it("destroy leaves nothing", async () => {
     await stack.destroy();
-    expect((await sandbox.handlers()).filter((h) => h.domain === domain)).toEqual([]);
+    expect((await fixture.sandbox.handlers()).filter((h) => h.domain === domain)).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DmSandbox } from "../support/dmSandbox";
+import { describe, expect, it } from "vitest";
 import { programStack } from "../support/engine";
-import { Receiver } from "../support/receiver";
+import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
 
 /**
@@ -41,20 +40,8 @@ const paths = [
   { pathPattern: "/handler/test/", method: "POST" },
 ] as const;
 
-let sandbox: DmSandbox;
-let receiver: Receiver;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  sandbox = await DmSandbox.start();
-  receiver = await Receiver.start();
-  cleanups.push(
-    () => receiver.stop(),
-    () => sandbox.stop(),
-  );
-});
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
+const fixture = useSandboxAndReceiver();
+const { cleanups } = fixture;
 
 describe("soak: random faults over many cycles", () => {
   it(`converges after every cycle (seed ${seed})`, async () => {
@@ -63,8 +50,8 @@ describe("soak: random faults over many cycles", () => {
       {
         program: "test/programs/event-handlers",
         config: {
-          "coiote:url": { value: sandbox.url },
-          "coiote:token": { value: sandbox.token, secret: true },
+          "coiote:url": { value: fixture.sandbox.url },
+          "coiote:token": { value: fixture.sandbox.token, secret: true },
           "coiote:timeoutSeconds": { value: "2" },
           "coiote:retryBudgetSeconds": { value: "15" },
           token: { value: "soak-token", secret: true },
@@ -93,7 +80,7 @@ describe("soak: random faults over many cycles", () => {
               domain,
               filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
               connectionConfig: {
-                uri: `${receiver.url}/${name}`,
+                uri: `${fixture.receiver.url}/${name}`,
                 auth: { type: "token", token: "@secret:token" },
               },
             },
@@ -113,13 +100,13 @@ describe("soak: random faults over many cycles", () => {
       console.log(
         `cycle ${cycles}: ${edit}, ${JSON.stringify(fault)} x${times} on ${where.method} ${where.pathPattern}, ${action}`,
       );
-      await sandbox.addFault({ ...fault, ...where, times });
+      await fixture.sandbox.addFault({ ...fault, ...where, times });
       await (action === "up" ? stack.up() : stack.refresh()).catch(() => undefined);
-      await sandbox.clearFaults();
-      await assertConverged(stack, sandbox, specs, domain);
+      await fixture.sandbox.clearFaults();
+      await assertConverged(stack, fixture.sandbox, specs, domain);
     }
     expect(cycles).toBeGreaterThan(0);
     await stack.destroy();
-    expect((await sandbox.handlers()).filter((h) => h.domain === domain)).toEqual([]);
+    expect((await fixture.sandbox.handlers()).filter((h) => h.domain === domain)).toEqual([]);
   });
 });

@@ -52,6 +52,15 @@ export class DmSandbox {
     await this.stopServer();
   }
 
+  /** Stack config that points the provider at this sandbox, plus any extra keys. */
+  providerConfig(extra: Record<string, string> = {}): Record<string, { value: string; secret?: boolean }> {
+    return {
+      "coiote:url": { value: this.url },
+      "coiote:token": { value: this.token, secret: true },
+      ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, { value }])),
+    };
+  }
+
   private async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}/__sandbox${path}`, {
       method,
