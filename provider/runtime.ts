@@ -6,6 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { configure as storeConfig } from "./runtimeConfig";
 import * as eventHandler from "./resources/eventHandler/provider";
+import * as influxBucket from "./resources/influxdb/bucket";
+import * as influxToken from "./resources/influxdb/token";
 
 export interface ResourceImplementation {
   check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,6 +20,8 @@ export interface ResourceImplementation {
 
 export const resources: Record<string, ResourceImplementation> = {
   EventHandler: eventHandler,
+  InfluxBucket: influxBucket,
+  InfluxToken: influxToken,
 };
 
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
