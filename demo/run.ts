@@ -15,9 +15,8 @@ import { ensurePulumiBin, offlinePulumiEnv, repoRoot } from "../test/support/pul
 import { Receiver } from "../test/support/receiver";
 import { startInfluxd } from "../test/support/servers/influxd";
 import { chartHtml, type Point } from "./chart";
-import { demoBucket } from "./influxSetup";
 
-const demoDir = path.join(repoRoot, ".demo");
+const demoDir = process.env.DEMO_DIR ?? path.join(repoRoot, ".demo");
 const dmToken = "demo-token";
 const mode = process.argv.includes("--destroy")
   ? "destroy"
@@ -102,7 +101,10 @@ async function main(): Promise<void> {
   mkdirSync(demoDir, { recursive: true });
 
   step("Starting the DM sandbox and InfluxDB (state kept in .demo/)");
-  const influx = await startInfluxd({ dataDir: path.join(demoDir, "influxd") });
+  const influx = await startInfluxd({
+    dataDir: path.join(demoDir, "influxd"),
+    port: Number(process.env.DEMO_INFLUXDB_PORT ?? 18086),
+  });
   // A fixed port: the stack records coiote:url, and a later destroy talks to the URL the last up used.
   const sandbox = await startSandbox({
     port: Number(process.env.DEMO_SANDBOX_PORT ?? 18080),
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
     dataFile: path.join(demoDir, "sandbox.json"),
     defaultDomain: "/demo/",
   });
-  const ops = await Receiver.start();
+  const ops = await Receiver.start(Number(process.env.DEMO_OPS_PORT ?? 18087));
   console.log(
     `  DM sandbox: ${sandbox.url}   InfluxDB: ${influx.url} (user ${influx.username}, password ${influx.password})`,
   );
@@ -122,15 +124,13 @@ async function main(): Promise<void> {
 
   try {
     const stack = await demoStack(bin);
-    const bucket = await demoBucket(influx, path.join(demoDir, "influx-bucket.json"));
     await stack.setAllConfig({
       "coiote:url": { value: sandbox.url },
       "coiote:token": { value: dmToken, secret: true },
       "coiote:domain": { value: "/demo/" },
-      influxUrl: { value: influx.url },
-      influxOrgId: { value: influx.orgId },
-      influxBucketId: { value: bucket.bucketId },
-      influxWriteToken: { value: bucket.writeToken, secret: true },
+      "influxdb:url": { value: influx.url },
+      "influxdb:token": { value: influx.token, secret: true },
+      "influxdb:org": { value: influx.org },
       opsWebhookUrl: { value: `${ops.url}/ops` },
       opsWebhookPassword: { value: "demo-ops-password", secret: true },
     });
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     if (mode === "destroy") {
       step("pulumi destroy");
       await stack.destroy({ onOutput: (out) => process.stdout.write(out), color: "always" });
-      await stack.workspace.removeStack("demo");
+      await stack.workspace.removeStack("demo", { force: true });
       await stopAll();
       rmSync(demoDir, { recursive: true, force: true });
       console.log("\nEverything the demo made is gone (.demo/ removed).");
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
       endpointName: string;
       _measurement: string;
     }>(
-      `from(bucket: "${bucket.bucket}") |> range(start: -3h) |> filter(fn: (r) => r._measurement == "telemetryEvent" or r._measurement == "deviceEvent")`,
+      `from(bucketID: "${outputs.bucketId!.value as string}") |> range(start: -3h) |> filter(fn: (r) => r._measurement == "telemetryEvent" or r._measurement == "deviceEvent")`,
     );
     // DM's own test events (from "handler-test-device-…", one per handler test on apply) are counted apart.
     const testRows = rows.filter((r) => r.endpointName.startsWith("handler-test-device-"));

@@ -1,42 +1,34 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EventHandler, type FilterArgs } from "pulumi-coiote";
+import { EventHandler, InfluxBucketIntegration } from "pulumi-coiote";
 
 /**
- * The demo pipeline, as a user would write it: temperature and humidity telemetry into an InfluxDB
- * bucket (line protocol, millisecond timestamps), device lifecycle events into the same bucket, and
- * lifecycle events as JSON to an operations webhook with basic auth.
+ * The demo pipeline, as a user would write it: temperature and humidity telemetry into a new InfluxDB
+ * bucket through a write-only token (line protocol, millisecond timestamps), device lifecycle events
+ * into the same bucket through a token of their own, and lifecycle events as JSON to an operations
+ * webhook with basic auth. InfluxDB comes from influxdb:url/token/org, DM from coiote:url/token/domain.
  */
 const config = new pulumi.Config();
-const influx = {
-  url: config.require("influxUrl"),
-  orgId: config.require("influxOrgId"),
-  bucketId: config.require("influxBucketId"),
-  token: config.requireSecret("influxWriteToken"),
-};
-const writeUrl = `${influx.url}/api/v2/write?precision=ms&bucket=${influx.bucketId}&orgID=${influx.orgId}`;
 
-/** A handler that writes DM's InfluxDB line protocol into the demo bucket with the write-only token. */
-function toInflux(resourceName: string, name: string, filter: FilterArgs): EventHandler {
-  return new EventHandler(resourceName, {
-    type: "webhook",
-    name,
-    filter,
-    connectionConfig: {
-      uri: writeUrl,
-      format: "influxDb",
-      auth: { type: "customAuth", value: pulumi.interpolate`Token ${influx.token}` },
-    },
-  });
-}
-
-// IPSO temperature (3303) and humidity (3304) readings, and the devices' lifecycle.
-const telemetry = toInflux("climate-to-influx", "climate → InfluxDB", {
-  type: "telemetry",
-  lwm2mUrls: ["/3303/0/5700", "/3304/0/5700"],
+const climate = new InfluxBucketIntegration("climate", {
+  bucket: {
+    name: "dm-telemetry",
+    retentionSeconds: 30 * 24 * 3600,
+    description: "DM telemetry and lifecycle events",
+  },
+  handler: {
+    name: "climate → InfluxDB",
+    description: "IPSO temperature (3303) and humidity (3304) readings",
+    filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700", "/3304/0/5700"] },
+  },
 });
-const lifecycleToInflux = toInflux("lifecycle-to-influx", "lifecycle → InfluxDB", {
-  type: "lifecycle",
-  eventTypes: ["deviceCreated", "deviceFirstRegistration", "deviceDeleted"],
+
+const lifecycle = new InfluxBucketIntegration("lifecycle", {
+  bucketId: climate.bucketId,
+  orgId: climate.bucket!.orgId,
+  handler: {
+    name: "lifecycle → InfluxDB",
+    filter: { type: "lifecycle", eventTypes: ["deviceCreated", "deviceFirstRegistration", "deviceDeleted"] },
+  },
 });
 
 const operations = new EventHandler("lifecycle-to-ops", {
@@ -49,14 +41,15 @@ const operations = new EventHandler("lifecycle-to-ops", {
   },
 });
 
+export const bucketId = climate.bucketId;
+export const influxWriteUrl = climate.writeUrl;
 export const handlerIds = {
-  climate: telemetry.id,
-  lifecycleToInflux: lifecycleToInflux.id,
+  climate: climate.handlerId,
+  lifecycle: lifecycle.handlerId,
   operations: operations.id,
 };
 export const lastTests = {
-  climate: telemetry.lastTest,
-  lifecycleToInflux: lifecycleToInflux.lastTest,
+  climate: climate.lastTest,
+  lifecycle: lifecycle.lastTest,
   operations: operations.lastTest,
 };
-export const influxWriteUrl = writeUrl;

@@ -20,7 +20,8 @@ export class Receiver {
     readonly url: string,
   ) {}
 
-  static async start(): Promise<Receiver> {
+  /** On a free port by default; the demo keeps a fixed one so its stack stays unchanged between runs. */
+  static async start(port = 0): Promise<Receiver> {
     const holder: { receiver?: Receiver } = {};
     const server = createServer((req, res) => {
       const receiver = holder.receiver;
@@ -33,7 +34,7 @@ export class Receiver {
         res.writeHead(status).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
     holder.receiver = new Receiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return holder.receiver;
   }

@@ -37,6 +37,8 @@ export interface StartInfluxdOptions {
   dataDir?: string;
   /** Milliseconds to wait for /health (default 60 s). */
   readyTimeoutMs?: number;
+  /** A fixed port (the demo keeps one, since its stack records the URL); a free one by default. */
+  port?: number;
 }
 
 interface Credentials {
@@ -55,7 +57,7 @@ async function influxdBinary(): Promise<string> {
 
 export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<InfluxServer> {
   const binary = await influxdBinary();
-  const [port] = (await freePorts(1)) as [number];
+  const port = options.port ?? ((await freePorts(1)) as [number])[0];
   const ownDir = options.dataDir === undefined;
   const dir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "coiote-influxd-"));
   mkdirSync(dir, { recursive: true });
