@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { configure as storeConfig } from "./runtimeConfig";
 import * as eventHandler from "./resources/eventHandler/provider";
 import * as influxBucket from "./resources/influxdb/bucket";
+import * as kafkaConnection from "./resources/kafka/connection";
 import * as influxToken from "./resources/influxdb/token";
 
 export interface ResourceImplementation {
@@ -22,6 +23,7 @@ export const resources: Record<string, ResourceImplementation> = {
   EventHandler: eventHandler,
   InfluxBucket: influxBucket,
   InfluxToken: influxToken,
+  KafkaConnection: kafkaConnection,
 };
 
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {

@@ -1,4 +1,5 @@
 import { defaultSandboxOptions, type SandboxOptions } from "./options";
+import { platformaticKafka } from "./delivery/platformaticKafka";
 import { buildSandbox, type SandboxApp } from "./server";
 
 export type { SandboxOptions, SandboxUser } from "./options";
@@ -14,7 +15,12 @@ export interface RunningSandbox extends SandboxApp {
 
 /** Starts the DM sandbox on a real port and resolves once it accepts requests. */
 export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
-  const resolved: SandboxOptions = { ...defaultSandboxOptions, ...options };
+  // Real Kafka delivery unless the caller brings its own producer (or turns Kafka off with `kafka: null`).
+  const resolved: SandboxOptions = {
+    ...defaultSandboxOptions,
+    ...options,
+    kafka: options.kafka === null ? undefined : (options.kafka ?? platformaticKafka()),
+  };
   const sandbox = buildSandbox(resolved);
   await sandbox.app.listen({ port: resolved.port, host: resolved.host });
   const address = sandbox.app.server.address();

@@ -32,8 +32,8 @@ export interface SandboxOptions {
   deliveryConcurrency: number;
   /** Largest request body accepted. */
   bodyLimitBytes: number;
-  /** Real Kafka delivery; without it Kafka deliveries fail with a clear message. */
-  kafka?: KafkaProducerFactory;
+  /** Kafka delivery: a real producer by default; `null` turns it off (deliveries then fail, saying so). */
+  kafka?: KafkaProducerFactory | null;
   /** Log requests to stderr. */
   verbose: boolean;
 }

@@ -4,3 +4,4 @@
 export * from "./eventHandler";
 export * from "./influxdb";
 export * from "./influxBucketIntegration";
+export * from "./kafkaConnection";

@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { BodyTemplateArgs, KafkaConnectionConfigArgs } from "./eventHandler";
+import { providerFor } from "./stub";
+
+const kafkaConnectionProvider = providerFor("KafkaConnection");
+
+export interface KafkaConnectionArgs {
+  /** Produce with the domain's Kafka properties (set by a DM administrator) instead of the settings below. */
+  useDomainProperties?: boolean;
+  /** DM domain the connection is verified in (defaults to coiote:domain / the caller's domain). */
+  domain?: pulumi.Input<string>;
+  bootstrapServers?: pulumi.Input<pulumi.Input<string>[]>;
+  securityProtocol?: pulumi.Input<"PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL">;
+  saslMechanism?: pulumi.Input<"PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512">;
+  username?: pulumi.Input<string>;
+  /** Stored as a Pulumi secret. */
+  password?: pulumi.Input<string>;
+  /** Further producer properties (e.g. acks, compression.type). `retries` and `max.block.ms` are refused: DM overrides them. */
+  extraProperties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Have DM produce a test record with the connection on every create and update (default true). */
+  verify?: pulumi.Input<boolean>;
+  /** Topic for that test record (default "coiote-verify"). */
+  verifyTopic?: pulumi.Input<string>;
+}
+
+export interface KafkaVerification {
+  successful: boolean;
+  message: string | null;
+  time: string;
+}
+
+/**
+ * A Kafka producer connection for DM Kafka handlers: the `.properties` text (SASL credentials in a correctly
+ * escaped JAAS line) or "use the domain's properties", verified through DM. Handlers take it with
+ * `handlerConnection()`; changing the connection updates every such handler in place.
+ */
+export class KafkaConnection extends pulumi.dynamic.Resource {
+  /** The rendered producer properties (secret); null with useDomainProperties. */
+  declare readonly properties: pulumi.Output<string | null>;
+  declare readonly lastVerification: pulumi.Output<KafkaVerification | null>;
+  declare readonly useDomainProperties: pulumi.Output<boolean | undefined>;
+
+  private readonly domainProperties: boolean;
+
+  constructor(name: string, args: KafkaConnectionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      kafkaConnectionProvider,
+      name,
+      {
+        ...args,
+        password: args.password === undefined ? undefined : pulumi.secret(args.password),
+        properties: undefined,
+        lastVerification: undefined,
+      },
+      {
+        ...opts,
+        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "properties", "password"],
+      },
+      "coiote",
+      "KafkaConnection",
+    );
+    this.domainProperties = args.useDomainProperties === true;
+  }
+
+  /** The `connectionConfig` of a Kafka EventHandler that produces to `topic` through this connection. */
+  handlerConnection(target: {
+    topic: pulumi.Input<string>;
+    headers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    bodyTemplate?: BodyTemplateArgs;
+  }): KafkaConnectionConfigArgs {
+    if (this.domainProperties) return { type: "domainProperty", ...target };
+    return { type: "custom", ...target, value: this.properties.apply((p) => p ?? "") };
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from "node:crypto";
+import { Consumer, type Message, stringDeserializers } from "@platformatic/kafka";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ProgramStack, programStack } from "../support/engine";
+import { useSandboxAndReceiver } from "../support/fixture";
+import { type KafkaServer, startKafka } from "../support/servers/kafka";
+
+/**
+ * KafkaConnection and Kafka handlers end to end: the real engine, the sandbox producing with a real
+ * client, and a real Kafka broker whose topics a consumer here reads.
+ */
+const fixture = useSandboxAndReceiver({ defaultDomain: "/fleet/" });
+let kafka: KafkaServer;
+let stack: ProgramStack;
+
+async function read(
+  topic: string,
+  count: number,
+  match: (m: Message<string, string, string, string>) => boolean = () => true,
+) {
+  const consumer = new Consumer({
+    clientId: "coiote-test-reader",
+    groupId: `reader-${randomUUID()}`,
+    bootstrapBrokers: [kafka.bootstrapPlaintext],
+    deserializers: stringDeserializers,
+  });
+  const found: Message<string, string, string, string>[] = [];
+  try {
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: "earliest",
+      autocommit: false,
+      maxWaitTime: 300,
+    });
+    const timeout = setTimeout(() => void stream.close(), 20_000);
+    for await (const message of stream) {
+      if (match(message)) found.push(message);
+      if (found.length >= count) break;
+    }
+    clearTimeout(timeout);
+    await stream.close();
+  } finally {
+    await consumer.close(true);
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  kafka = await startKafka();
+  console.log(
+    `[kafka] broker ready in ${kafka.startupMs} ms, RSS ${Math.round((kafka.rssKb() ?? 0) / 1024)} MB`,
+  );
+  await fixture.sandbox.setDomainKafkaProperties("/fleet/", `bootstrap.servers=${kafka.bootstrapPlaintext}`);
+  const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
+  stack = await programStack(
+    {
+      program: "test/programs/kafka",
+      config: {
+        ...fixture.sandbox.providerConfig({ "coiote:domain": "/fleet/" }),
+        bootstrap: { value: kafka.bootstrapSasl },
+        mechanism: { value: user.mechanism },
+        username: { value: user.username },
+        password: { value: user.password, secret: true },
+      },
+    },
+    (fn) => fixture.cleanups.unshift(fn),
+  );
+}, 600_000);
+afterAll(async () => {
+  await kafka?.stop();
+});
+
+describe.sequential("Kafka handlers over a KafkaConnection", () => {
+  it("verifies the connection and tests each handler with real records on the broker", async () => {
+    const { operations } = await stack.up();
+    expect(operations).toMatchObject({
+      broker: "create",
+      domain: "create",
+      telemetry: "create",
+      lifecycle: "create",
+      viaDomain: "create",
+    });
+    const outputs = await stack.outputs();
+    expect(outputs.verification).toMatchObject({ successful: true });
+    expect(outputs.lastTests).toMatchObject({
+      telemetry: { successful: true },
+      lifecycle: { successful: true },
+      viaDomain: { successful: true },
+    });
+    const verification = await read("verify", 1);
+    expect(verification[0]?.key).toMatch(/^handler-test-device-/);
+    expect((await read("telemetry", 1))[0]?.key).toMatch(/^handler-test-device-/);
+    expect((await stack.preview()).changes).toBe(0);
+  });
+
+  it("delivers injected events with key = endpoint name, rendered headers and the default or templated body", async () => {
+    const timestamp = Date.now();
+    const started = Date.now();
+    await fixture.sandbox.injectEvents([
+      { domain: "/fleet/", endpointName: "truck-7", url: "/3303/0/5700", value: 4.5, timestamp },
+      { domain: "/fleet/", endpointName: "truck-7", subtype: "deviceCreated", timestamp },
+      { domain: "/fleet/", endpointName: "truck-7", subtype: "deviceDeleted", timestamp },
+    ]);
+    const [telemetry] = await read("telemetry", 1, (m) => m.key === "truck-7");
+    console.log(`[kafka] event injection → record read by a consumer: ${Date.now() - started} ms`);
+    expect(Object.fromEntries(telemetry!.headers)).toEqual({ device: "truck-7", tenant: "fleet" });
+    expect(JSON.parse(telemetry!.value)).toEqual({
+      version: "1.0",
+      timestamp,
+      endpointName: "truck-7",
+      domainId: "/fleet/",
+      url: "/3303/0/5700",
+      value: "4.5",
+    });
+    const [lifecycle] = await read("lifecycle", 1, (m) => m.key === "truck-7");
+    expect(JSON.parse(lifecycle!.value)).toEqual({
+      device: "truck-7",
+      event: "deviceCreated",
+      at: timestamp,
+    });
+    const [viaDomain] = await read("domain-lifecycle", 1, (m) => m.key === "truck-7");
+    expect(JSON.parse(viaDomain!.value)).toMatchObject({ subtype: "deviceDeleted", endpointName: "truck-7" });
+  });
+
+  it("a wrong password fails verification with the broker's reason and changes no handler", async () => {
+    const before = await fixture.sandbox.handlers();
+    await stack.setConfig({ password: { value: "wrong-password", secret: true } });
+    await expect(stack.up()).rejects.toThrow(
+      /could not produce to Kafka with connection .*(SASL|[Aa]uthentication)/,
+    );
+    expect(await fixture.sandbox.handlers()).toEqual(before);
+  });
+
+  it("rotating the credentials updates the handlers in place", async () => {
+    const ids = (await stack.outputs()).ids;
+    const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-256")!;
+    await stack.setConfig({
+      mechanism: { value: user.mechanism },
+      password: { value: user.password, secret: true },
+    });
+    const { operations } = await stack.up();
+    expect(operations).toMatchObject({
+      broker: "update",
+      telemetry: "update",
+      lifecycle: "update",
+      viaDomain: "same",
+    });
+    expect((await stack.outputs()).ids).toEqual(ids);
+    const stored = await fixture.sandbox.handlers();
+    expect(stored.find((h) => h.name === "temperature to kafka")?.connectionConfig.value).toContain(
+      "sasl.mechanism=SCRAM-SHA-256",
+    );
+    expect((await stack.preview()).changes).toBe(0);
+  });
+
+  it("keeps passwords out of the state file", () => {
+    const state = stack.stateFileText();
+    expect(state).toContain("temperature to kafka");
+    for (const user of kafka.scramUsers) expect(state).not.toContain(user.password);
+    expect(state).not.toContain("ScramLoginModule");
+  });
+
+  it("destroy leaves nothing in DM", async () => {
+    await stack.destroy();
+    expect(await fixture.sandbox.handlers()).toEqual([]);
+  });
+});
