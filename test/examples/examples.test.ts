@@ -1,11 +1,13 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { programStack } from "../support/engine";
 import { useSandboxAndReceiver } from "../support/fixture";
+import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
+import { type KafkaServer, startKafka } from "../support/servers/kafka";
 
 /**
  * Every example under examples/ runs here as a user would run it (up, a preview with no changes,
- * destroy) against the fixture.sandbox, so an example can never rot.
+ * destroy) against the sandbox and real servers, so an example can never rot.
  */
 
 const fixture = useSandboxAndReceiver({ defaultDomain: "/examples/" });
@@ -78,6 +80,52 @@ const examples: Example[] = [
     },
   },
 ];
+
+// Real servers for the Kafka and InfluxDB examples, started once for this file.
+let kafka: KafkaServer;
+let influx: InfluxServer;
+beforeAll(async () => {
+  [kafka, influx] = await Promise.all([startKafka(), startInfluxd()]);
+  fixture.cleanups.push(
+    () => kafka.stop(),
+    () => influx.stop(),
+  );
+}, 600_000);
+
+examples.push(
+  {
+    folder: "kafka-sasl-scram",
+    config: async () => {
+      const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
+      return {
+        ...dm(),
+        bootstrapServers: { value: kafka.bootstrapSasl },
+        securityProtocol: { value: "SASL_PLAINTEXT" },
+        kafkaUser: { value: user.username },
+        kafkaPassword: { value: user.password, secret: true },
+      };
+    },
+    check: async () => {
+      expect((await fixture.sandbox.handlers()).map((h) => h.name).sort()).toEqual([
+        "device lifecycle stream",
+        "telemetry stream",
+      ]);
+    },
+  },
+  {
+    folder: "influxdb-pipeline",
+    config: async () => ({
+      ...dm(),
+      "influxdb:url": { value: influx.url },
+      "influxdb:token": { value: influx.token, secret: true },
+      "influxdb:org": { value: influx.org },
+    }),
+    check: async () => {
+      const handlers = await fixture.sandbox.handlers();
+      expect(handlers.map((h) => h.connectionConfig.format)).toEqual(["influxDb", "influxDb"]);
+    },
+  },
+);
 
 describe.each(examples)("examples/$folder", ({ folder, config, check }) => {
   it("comes up, shows no changes on a second preview, and is destroyed without a trace", async () => {
