@@ -4,9 +4,17 @@ import { kafkaConnectionConfigSchema } from "./kafkaConnectionConfig";
 import { webhookConnectionConfigSchema } from "./webhookConnectionConfig";
 
 const fields = {
-  name: z.string().trim().min(1, { error: "must not be empty" }).max(256).nullish(),
+  name: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(256, { error: "must be at most 256 characters" })
+    .nullish(),
   enabled: z.boolean({ error: "must be true or false" }).nullish(),
-  description: z.string().max(1024).nullish(),
+  description: z
+    .string({ error: "must be a string" })
+    .max(1024, { error: "must be at most 1024 characters" })
+    .nullish(),
   filter: filterSchema.nullish(),
   allowFailures: z.boolean({ error: "must be true or false" }).nullish(),
 };

@@ -1,28 +1,64 @@
 import { z } from "zod";
 import { forbiddenHeaderNames, maxCustomHeaders } from "./limits";
 
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110 token characters: what an HTTP header name may contain. */
+const httpHeaderName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Custom headers: valid names, none DM reserves, at most 20; $variables are allowed in values. */
-export const customHeadersSchema = z
+/** A name DM reserves for the headers it sets itself (DZ-DIC), in any case. */
+export function isReservedHeaderName(name: string): boolean {
+  return (forbiddenHeaderNames as readonly string[]).includes(name.toLowerCase());
+}
+
+/** True for `Authorization` in any case: DM sets it from connectionConfig.auth (dm-api.md Decision 2). */
+export function isAuthorizationHeader(name: string): boolean {
+  return name.toLowerCase() === "authorization";
+}
+
+/** Reserved webhook header names other than Authorization: DM's UI refuses them, its API may not. */
+export function isReservedNonAuthHeader(name: string): boolean {
+  return isReservedHeaderName(name) && !isAuthorizationHeader(name);
+}
+
+function countIssue(count: number) {
+  return {
+    code: "custom" as const,
+    message: `at most ${maxCustomHeaders} headers are allowed, got ${count}`,
+  };
+}
+
+/**
+ * Webhook `additionalHeaders`: valid HTTP names, none that DM reserves (DZ-DIC), at most 20; `$variables`
+ * are allowed in values only. `Authorization` gets a hint, since connectionConfig.auth is where it belongs.
+ */
+export const webhookHeadersSchema = z
   .record(z.string(), z.string({ error: "header values must be strings" }))
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);
-    if (names.length > maxCustomHeaders) {
-      ctx.addIssue({
-        code: "custom",
-        message: `at most ${maxCustomHeaders} headers are allowed, got ${names.length}`,
-      });
-    }
+    if (names.length > maxCustomHeaders) ctx.addIssue(countIssue(names.length));
     for (const name of names) {
-      if (!headerName.test(name)) {
+      if (!httpHeaderName.test(name)) {
         ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a valid header name` });
-      } else if ((forbiddenHeaderNames as readonly string[]).includes(name.toLowerCase())) {
+      } else if (isReservedHeaderName(name)) {
         ctx.addIssue({
           code: "custom",
           path: [name],
-          message: `"${name}" is reserved by DM and cannot be set as a custom header${name.toLowerCase() === "authorization" ? " (use connectionConfig.auth)" : ""}`,
+          message: `"${name}" is reserved by DM and cannot be set as a custom header${isAuthorizationHeader(name) ? " (use connectionConfig.auth)" : ""}`,
         });
       }
+    }
+  });
+
+/**
+ * Kafka record headers: at most 20, non-empty names. HTTP's reserved names mean nothing on a Kafka record
+ * (DM's own example sends an `Origin` header), so none is refused.
+ */
+export const kafkaHeadersSchema = z
+  .record(z.string(), z.string({ error: "header values must be strings" }))
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > maxCustomHeaders) ctx.addIssue(countIssue(names.length));
+    for (const name of names) {
+      if (name.trim() === "")
+        ctx.addIssue({ code: "custom", path: [name], message: "header names must not be empty" });
     }
   });

@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { bodyTemplateSchema } from "./bodyTemplate";
-import { customHeadersSchema } from "./headers";
+import { kafkaHeadersSchema } from "./headers";
 
 const topicPattern = /^[A-Za-z0-9._-]{1,249}$/;
 const common = {
   topic: z.string().regex(topicPattern, {
     error: "must be a Kafka topic name (letters, digits, '.', '_', '-'; 1-249 chars)",
   }),
-  headers: customHeadersSchema.nullish(),
+  headers: kafkaHeadersSchema.nullish(),
   bodyTemplate: bodyTemplateSchema
     .refine((t) => t.contentType === "json", {
       error: 'Kafka bodies must be JSON: contentType must be "json"',

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bodyTemplateSchema } from "./bodyTemplate";
-import { customHeadersSchema } from "./headers";
+import { webhookHeadersSchema } from "./headers";
 import { webhookAuthSchema } from "./webhookAuth";
 
 function isHttpUrl(value: string): boolean {
@@ -17,7 +17,7 @@ export const webhookConnectionConfigSchema = z.strictObject({
   method: z.enum(["post", "put", "patch"], { error: 'must be "post", "put" or "patch"' }).nullish(),
   format: z.enum(["generic", "influxDb"], { error: 'must be "generic" or "influxDb"' }).nullish(),
   auth: webhookAuthSchema.nullish(),
-  additionalHeaders: customHeadersSchema.nullish(),
+  additionalHeaders: webhookHeadersSchema.nullish(),
   bodyTemplate: bodyTemplateSchema.nullish(),
 });
 
