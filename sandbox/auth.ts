@@ -7,11 +7,22 @@ export interface Principal {
   name: string;
   /** Default domain for requests that name none. */
   domain: string;
-  /** Root of what the caller may see. */
+  /** Root of what the caller may see: its own domain and every subdomain. */
   root: string;
 }
 
-/** Static bearer tokens, and tokens issued by the password grant with a lifetime (DM has no refresh tokens). */
+/** What both grants answer (dm-api.md §1): DM quotes expires_in, so the sandbox does too. */
+export interface IssuedToken {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: string;
+}
+
+/**
+ * Static bearer tokens (they act in the default domain and may reach every domain), and tokens issued by
+ * the password grant, the service-account grant or the admin API, each with a lifetime and bound to one
+ * domain tree. DM has no refresh tokens: a client logs in again.
+ */
 export class Authenticator {
   private issued = new Map<string, { principal: Principal; expiresAt: number }>();
 
@@ -20,19 +31,35 @@ export class Authenticator {
     private readonly now: () => number = Date.now,
   ) {}
 
-  login(
-    username: string | undefined,
-    password: string | undefined,
-  ): { access_token: string; token_type: string; expires_in: string } {
+  /** `POST /api/auth/oauth_password`. */
+  login(username: string | undefined, password: string | undefined): IssuedToken {
     const user = this.options.users.find((u) => u.username === username && u.password === password);
     if (!user) throw new DmError(codes.unauthorized, "invalid username or password");
-    const domain = parseDomain(user.domain ?? this.options.defaultDomain);
-    const token = randomBytes(24).toString("base64url");
-    this.issued.set(token, {
-      principal: { name: user.username, domain, root: domain },
-      expiresAt: this.now() + this.options.tokenTtlSeconds * 1000,
+    return this.issue(user.username, user.domain ?? this.options.defaultDomain, this.options.tokenTtlSeconds);
+  }
+
+  /** Keycloak's client_credentials grant, which DM's service accounts use. */
+  loginServiceAccount(clientId: string | undefined, clientSecret: string | undefined): IssuedToken {
+    const account = this.options.serviceAccounts.find(
+      (a) => a.clientId === clientId && a.clientSecret === clientSecret,
+    );
+    if (!account) throw new DmError(codes.unauthorized, "invalid client credentials");
+    return this.issue(
+      account.clientId,
+      account.domain ?? this.options.defaultDomain,
+      this.options.tokenTtlSeconds,
+    );
+  }
+
+  /** A token for a domain, minted by the admin API (tests of domain visibility and expiry). */
+  issue(name: string, rawDomain: string, ttlSeconds: number, token?: string): IssuedToken {
+    const domain = parseDomain(rawDomain);
+    const accessToken = token ?? randomBytes(24).toString("base64url");
+    this.issued.set(accessToken, {
+      principal: { name, domain, root: domain },
+      expiresAt: this.now() + ttlSeconds * 1000,
     });
-    return { access_token: token, token_type: "Bearer", expires_in: String(this.options.tokenTtlSeconds) };
+    return { access_token: accessToken, token_type: "Bearer", expires_in: String(ttlSeconds) };
   }
 
   authenticate(authorization: string | undefined): Principal {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { startSandbox } from "./index";
-import type { SandboxUser } from "./options";
+import type { SandboxServiceAccount, SandboxUser } from "./options";
 
 const usage = `coiote-sandbox: a local emulator of the Coiote DM event-handler API that really delivers events
 
@@ -10,7 +10,8 @@ Options:
   --bind <address>        address to bind (default 127.0.0.1; the admin API has no authentication)
   --token <token>         accept this static bearer token (repeatable)
   --user <name:password[:domain]>  a user for the password grant (repeatable)
-  --token-ttl <seconds>   lifetime of password-grant tokens (default 300)
+  --service-account <id:secret[:domain]>  a service account for the client_credentials grant (repeatable)
+  --token-ttl <seconds>   lifetime of issued tokens (default 300)
   --data-file <path>      keep handlers across restarts in this JSON file (default: in memory)
   --default-domain <d>    domain of static tokens and of users without one (default /sandbox/)
   --no-masking            return secrets in clear on reads (default: masked as ********)
@@ -20,6 +21,14 @@ Options:
   --verbose               log requests
   --help`;
 
+/** A whole number flag within bounds; a typo must stop the command, not become NaN further down. */
+function integerFlag(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max)
+    throw new Error(`--${name} wants a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -27,6 +36,7 @@ async function main(): Promise<void> {
       bind: { type: "string", default: "127.0.0.1" },
       token: { type: "string", multiple: true, default: [] },
       user: { type: "string", multiple: true, default: [] },
+      "service-account": { type: "string", multiple: true, default: [] },
       "token-ttl": { type: "string", default: "300" },
       "data-file": { type: "string" },
       "default-domain": { type: "string", default: "/sandbox/" },
@@ -47,21 +57,30 @@ async function main(): Promise<void> {
     if (!username || !password) throw new Error(`--user wants name:password[:domain], got "${spec}"`);
     return { username, password, domain };
   });
-  if (values.token.length === 0 && users.length === 0) {
-    console.error("coiote-sandbox: warning: no --token or --user given, so no DM API call can authenticate");
+  const serviceAccounts: SandboxServiceAccount[] = values["service-account"].map((spec) => {
+    const [clientId, clientSecret, domain] = spec.split(":");
+    if (!clientId || !clientSecret)
+      throw new Error(`--service-account wants id:secret[:domain], got "${spec}"`);
+    return { clientId, clientSecret, domain };
+  });
+  if (values.token.length === 0 && users.length === 0 && serviceAccounts.length === 0) {
+    console.error(
+      "coiote-sandbox: warning: no --token, --user or --service-account given, so no DM API call can authenticate",
+    );
   }
   const sandbox = await startSandbox({
-    port: Number(values.port),
+    port: integerFlag("port", values.port, 0, 65_535),
     host: values.bind,
     tokens: values.token,
     users,
-    tokenTtlSeconds: Number(values["token-ttl"]),
+    serviceAccounts,
+    tokenTtlSeconds: integerFlag("token-ttl", values["token-ttl"], 1, 31_536_000),
     dataFile: values["data-file"],
     defaultDomain: values["default-domain"],
     masking: !values["no-masking"],
     strict: values.strict,
     restrictInternal: values["restrict-internal"],
-    deliveryTimeoutMs: Number(values["delivery-timeout"]),
+    deliveryTimeoutMs: integerFlag("delivery-timeout", values["delivery-timeout"], 1, 600_000),
     verbose: values.verbose,
   });
   console.log(`coiote-sandbox listening on ${sandbox.url}`);

@@ -2,9 +2,17 @@ import { z } from "zod";
 
 /** A fault to apply to the next `times` requests matching a path pattern (and method, if given). */
 export const faultSchema = z.strictObject({
-  /** A regular expression matched against the request path (without the query). */
+  /**
+   * Matched against the request path (without the query): a glob when it uses `*` and no other regular
+   * expression character (`*` = within one path segment, `**` = across segments, whole path), otherwise a
+   * regular expression searched anywhere in the path.
+   */
   pathPattern: z.string().min(1),
-  method: z.enum(["GET", "POST", "PUT", "DELETE"]).optional(),
+  method: z
+    .string()
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(["GET", "POST", "PUT", "DELETE"]))
+    .optional(),
   times: z.number().int().min(1).max(10_000).default(1),
   kind: z.enum(["latency", "status", "drop"]),
   latencyMs: z.number().int().min(0).max(120_000).optional(),
@@ -17,34 +25,52 @@ export const faultSchema = z.strictObject({
 
 export type Fault = z.infer<typeof faultSchema> & { id: number; remaining: number };
 
+const regexOnlyCharacters = /[\\^$.()[\]{}|+?]/;
+
+/** Compiles a fault's path pattern; see `faultSchema.pathPattern` for the glob-or-regex rule. */
+export function compilePathPattern(pattern: string): RegExp {
+  if (pattern.includes("*") && !regexOnlyCharacters.test(pattern)) {
+    const body = pattern
+      .split("**")
+      .map((part) => part.split("*").join("[^/]*"))
+      .join(".*");
+    return new RegExp(`^${body}$`);
+  }
+  return new RegExp(pattern);
+}
+
 export class FaultInjector {
-  private faults: Fault[] = [];
+  private faults: Array<Fault & { matcher: RegExp }> = [];
   private nextId = 1;
 
-  add(input: z.input<typeof faultSchema>): Fault {
+  add(input: unknown): Fault {
     const parsed = faultSchema.parse(input);
-    new RegExp(parsed.pathPattern); // fail now on a bad pattern, not on the next request
-    const fault: Fault = { ...parsed, id: this.nextId++, remaining: parsed.times };
-    this.faults.push(fault);
+    const matcher = compilePathPattern(parsed.pathPattern); // fails now on a bad pattern, not later
+    const fault = { ...parsed, id: this.nextId++, remaining: parsed.times };
+    this.faults.push({ ...fault, matcher });
     return fault;
   }
 
   /** Takes one use of the first fault that matches, or returns undefined. */
   take(method: string, path: string): Fault | undefined {
     const fault = this.faults.find(
-      (f) => f.remaining > 0 && (!f.method || f.method === method) && new RegExp(f.pathPattern).test(path),
+      (f) => f.remaining > 0 && (!f.method || f.method === method) && f.matcher.test(path),
     );
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
-    return fault;
+    return withoutMatcher(fault);
   }
 
   list(): Fault[] {
-    return [...this.faults];
+    return this.faults.map(withoutMatcher);
   }
 
   clear(): void {
     this.faults = [];
   }
+}
+
+function withoutMatcher({ matcher: _matcher, ...fault }: Fault & { matcher: RegExp }): Fault {
+  return fault;
 }

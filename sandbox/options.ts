@@ -7,6 +7,14 @@ export interface SandboxUser {
   domain?: string;
 }
 
+/** A DM service account: Keycloak's client_credentials grant. */
+export interface SandboxServiceAccount {
+  clientId: string;
+  clientSecret: string;
+  /** Same meaning as a user's domain. */
+  domain?: string;
+}
+
 export interface SandboxOptions {
   /** 0 picks a free port. */
   port: number;
@@ -15,7 +23,8 @@ export interface SandboxOptions {
   /** Static bearer tokens; they act for the default domain and may reach every domain. */
   tokens: string[];
   users: SandboxUser[];
-  /** Lifetime of tokens issued by the password grant. */
+  serviceAccounts: SandboxServiceAccount[];
+  /** Lifetime of tokens issued by the password and service-account grants. */
   tokenTtlSeconds: number;
   /** Persist handlers and domain properties here across restarts; in memory when unset. */
   dataFile?: string;
@@ -30,6 +39,8 @@ export interface SandboxOptions {
   deliveryTimeoutMs: number;
   /** Deliveries in flight at once across all handlers. */
   deliveryConcurrency: number;
+  /** Deliveries in flight at once for one handler: a slow receiver holds no more slots than this. */
+  deliveryConcurrencyPerHandler: number;
   /** Largest request body accepted. */
   bodyLimitBytes: number;
   /** Kafka delivery: a real producer by default; `null` turns it off (deliveries then fail, saying so). */
@@ -43,6 +54,7 @@ export const defaultSandboxOptions: SandboxOptions = {
   host: "127.0.0.1",
   tokens: [],
   users: [],
+  serviceAccounts: [],
   tokenTtlSeconds: 300,
   masking: true,
   strict: false,
@@ -50,6 +62,7 @@ export const defaultSandboxOptions: SandboxOptions = {
   defaultDomain: "/sandbox/",
   deliveryTimeoutMs: 5_000,
   deliveryConcurrency: 16,
+  deliveryConcurrencyPerHandler: 4,
   bodyLimitBytes: 64 * 1024,
   verbose: false,
 };

@@ -12,6 +12,7 @@ import { Store } from "./store";
 
 export interface SandboxApp {
   app: FastifyInstance;
+  auth: Authenticator;
   store: Store;
   dispatcher: Dispatcher;
   faults: FaultInjector;
@@ -43,7 +44,8 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     },
   );
 
-  const isDmApi = (url: string) => url.startsWith("/api/");
+  // DM's side of the server (handler API, login, Keycloak): logged, faultable. /__sandbox/ is neither.
+  const isDmApi = (url: string) => url.startsWith("/api/") || url.startsWith("/iam/");
 
   app.addHook("onRequest", async (request, reply) => {
     if (!isDmApi(request.url)) return;
@@ -97,7 +99,9 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     if (entry && !request.raw.socket.destroyed) entry.status = reply.statusCode;
   });
 
-  app.addHook("preHandler", async (request) => {
+  // Authenticate before the body is read, as DM does: no token means 401 whatever the body holds.
+  // A second onRequest hook, so that injected faults (the network, in front of DM) come first.
+  app.addHook("onRequest", async (request) => {
     if (!request.url.startsWith("/api/coiotedm/")) return;
     principals.set(request, auth.authenticate(request.headers.authorization));
   });
@@ -139,6 +143,6 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
       return principal;
     },
   });
-  registerAdminRoutes(app, { store, dispatcher, faults, requestLog });
-  return { app, store, dispatcher, faults, requestLog };
+  registerAdminRoutes(app, { store, dispatcher, faults, requestLog, auth });
+  return { app, auth, store, dispatcher, faults, requestLog };
 }

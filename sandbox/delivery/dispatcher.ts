@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { codes, DmError } from "../errors";
 import type { SandboxOptions } from "../options";
 import type { Store, StoredHandler } from "../store";
@@ -34,7 +35,7 @@ export class Dispatcher {
     private readonly options: SandboxOptions,
     private readonly store: Store,
   ) {
-    this.limiter = new Limiter(options.deliveryConcurrency);
+    this.limiter = new Limiter(options.deliveryConcurrency, options.deliveryConcurrencyPerHandler);
   }
 
   deliveries(): DeliveryRecord[] {
@@ -69,7 +70,9 @@ export class Dispatcher {
     kind: "event" | "test",
     handlerId?: string,
   ): Promise<DeliveryRecord> {
-    return this.limiter.run(async () => {
+    // Each stored handler has its own share of the delivery slots; a configuration under test has its own.
+    const key = handlerId ?? `test:${randomUUID()}`;
+    return this.limiter.run(key, async () => {
       const started = Date.now();
       let outcome: DeliveryOutcome & { producerProperties?: Record<string, string> };
       if (config.type === "webhook")

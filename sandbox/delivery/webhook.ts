@@ -1,5 +1,5 @@
 import { request } from "undici";
-import type { WebhookConnectionConfig } from "../../provider/schemas";
+import { isReservedHeaderName, type WebhookConnectionConfig } from "../../provider/schemas";
 import type { DeviceEvent } from "./events";
 import { defaultTemplates, influxTemplates, render, renderHeaders, variablesOf } from "./templates";
 
@@ -32,8 +32,12 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
     template?.value ?? (influx ? influxTemplates : defaultTemplates)[event.kind],
     variables,
   );
+  // Reserved names (accepted outside strict mode) are never sent: DM sets those headers itself.
+  const custom = Object.entries(renderHeaders(config.additionalHeaders, variables)).filter(
+    ([name]) => !isReservedHeaderName(name),
+  );
   const headers: Record<string, string> = {
-    ...renderHeaders(config.additionalHeaders, variables),
+    ...Object.fromEntries(custom),
     "content-type": json ? "application/json" : "text/plain; charset=utf-8",
     "user-agent": "IoT-DM",
   };

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { Authenticator } from "../auth";
 import type { Dispatcher } from "../delivery/dispatcher";
 import { deviceEventSchema } from "../delivery/events";
 import { parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
-import type { FaultInjector } from "../faults";
+import { faultSchema, type FaultInjector } from "../faults";
 import { present } from "../present";
 import type { RequestLog } from "../requestLog";
 import type { Store, StoredHandler } from "../store";
+import { issuePath } from "../validation";
 
 export const adminPrefix = "/__sandbox";
 
@@ -16,14 +18,23 @@ interface Context {
   dispatcher: Dispatcher;
   faults: FaultInjector;
   requestLog: RequestLog;
+  auth: Authenticator;
 }
+
+const tokenRequestSchema = z.strictObject({
+  /** The token's domain: its default and the root of what it may see. */
+  domain: z.string().default("/sandbox/"),
+  ttlSeconds: z.number().positive().max(86_400).default(300),
+  /** A chosen token value (default: random). */
+  token: z.string().regex(/^\S+$/).optional(),
+});
 
 function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new DmError(
       codes.invalidPayload,
-      parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+      parsed.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join("; "),
     );
   }
   return parsed.data;
@@ -35,7 +46,7 @@ function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
  * loopback by default for that reason.
  */
 export function registerAdminRoutes(app: FastifyInstance, context: Context): void {
-  const { store, dispatcher, faults, requestLog } = context;
+  const { store, dispatcher, faults, requestLog, auth } = context;
 
   app.post<{ Querystring: { wait?: string } }>(`${adminPrefix}/events`, async (request) => {
     const raw = Array.isArray(request.body) ? request.body : [request.body];
@@ -82,8 +93,9 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   });
 
   app.post(`${adminPrefix}/faults`, async (request) => {
+    const fault = parseOr400(faultSchema, request.body);
     try {
-      return faults.add(request.body as never);
+      return faults.add(fault);
     } catch (error) {
       throw new DmError(codes.invalidPayload, error instanceof Error ? error.message : String(error));
     }
@@ -121,6 +133,14 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     if (!store.delete(request.params.id))
       throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
     return {};
+  });
+
+  /** A bearer token bound to one domain tree, without a user: for tests of visibility and expiry. */
+  app.post(`${adminPrefix}/tokens`, async (request, reply) => {
+    const { domain, ttlSeconds, token } = parseOr400(tokenRequestSchema, request.body ?? {});
+    return reply
+      .code(201)
+      .send({ ...auth.issue("admin-issued", domain, ttlSeconds, token), domain: parseDomain(domain) });
   });
 
   app.post(`${adminPrefix}/reset`, async () => {

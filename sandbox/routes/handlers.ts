@@ -1,13 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { z } from "zod";
 import {
-  eventHandlerConfigurationSchema,
   type EventHandlerConfiguration,
   handlerIdPattern,
-  kafkaHandlerUpdateSchema,
   maskedSecret,
   maxHandlersPerDomain,
-  webhookHandlerUpdateSchema,
 } from "../../provider/schemas";
 import type { Principal } from "../auth";
 import type { Dispatcher } from "../delivery/dispatcher";
@@ -18,6 +14,7 @@ import type { SandboxOptions } from "../options";
 import { getAt, present, secretPaths, setAt } from "../present";
 import type { Store, StoredHandler } from "../store";
 import { assertAllowedTargets } from "../targets";
+import { parseConfiguration, parseUpdate } from "../validation";
 
 type Kind = "webhook" | "kafka";
 interface Context {
@@ -28,18 +25,6 @@ interface Context {
 }
 
 const base = "/api/coiotedm/v3/deviceEvents/handler";
-
-/** Turns zod issues into DM's answer: 4003 for LwM2M paths (as DM documents), 4000 for the rest. */
-function invalid(error: z.ZodError): DmError {
-  const issues = error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
-  const lwm2m = error.issues.some((issue) => issue.path.includes("lwm2mUrls"));
-  return new DmError(
-    lwm2m ? codes.invalidLwm2mUrlOrNoKafkaProperty : codes.invalidPayload,
-    `invalid payload: ${issues.join("; ")}`,
-  );
-}
 
 function parseId(raw: string): string {
   if (!handlerIdPattern.test(raw))
@@ -80,12 +65,6 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     dispatcher.assertKafkaPropertiesAvailable(config, domain);
   }
 
-  function parseConfiguration(body: unknown): EventHandlerConfiguration {
-    const parsed = eventHandlerConfigurationSchema.safeParse(body);
-    if (!parsed.success) throw invalid(parsed.error);
-    return parsed.data;
-  }
-
   app.get(base, async (request) => {
     const domain = domainFor(request);
     return store.inDomain(domain).map((handler) => present(handler, options.masking));
@@ -97,7 +76,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
   for (const kind of ["webhook", "kafka"] as const) {
     app.post(`${base}/${kind}`, async (request, reply) => {
-      const config = parseConfiguration(request.body);
+      const config = parseConfiguration(request.body, options.strict);
       const domain = domainFor(request, config.domain);
       assertAcceptable(config, kind, domain);
       if (store.inDomain(domain).length >= maxHandlersPerDomain) {
@@ -125,10 +104,15 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
           codes.invalidPayload,
           `invalid payload: handler ${current.id} is a ${current.type} handler`,
         );
-      const schema = kind === "webhook" ? webhookHandlerUpdateSchema : kafkaHandlerUpdateSchema;
-      const parsed = schema.safeParse(request.body ?? {});
-      if (!parsed.success) throw invalid(parsed.error);
-      const update = parsed.data as Record<string, unknown>;
+      for (const immutable of ["type", "domain"]) {
+        const body = request.body;
+        if (body && typeof body === "object" && immutable in body)
+          throw new DmError(
+            codes.invalidPayload,
+            `invalid payload: ${immutable}: cannot be changed (delete the handler and create a new one)`,
+          );
+      }
+      const update: Record<string, unknown> = parseUpdate(kind, request.body ?? {}, options.strict);
       const merged: Record<string, unknown> = { ...current };
       for (const [field, value] of Object.entries(update))
         if (value !== null && value !== undefined) merged[field] = value;
@@ -149,7 +133,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
         merged.connectionConfig = next;
       }
       const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
-      const config = parseConfiguration(configPart);
+      const config = parseConfiguration(configPart, options.strict);
       assertAcceptable(config, kind, domain);
       const enabledNow = config.enabled;
       const nextStatus = enabledNow
@@ -170,7 +154,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     });
 
     app.post(`${base}/test/${kind}`, async (request) => {
-      const config = parseConfiguration(request.body);
+      const config = parseConfiguration(request.body, options.strict);
       const domain = domainFor(request, config.domain);
       assertAcceptable(config, kind, domain);
       const record = await dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test");

@@ -2,13 +2,28 @@ import type { FastifyInstance } from "fastify";
 import type { Authenticator } from "../auth";
 import { codes, DmError } from "../errors";
 
-/** DM's password grant: form-encoded, 201 with a short-lived bearer token and no refresh token. */
+type Form = Record<string, string | undefined>;
+
+/** The two ways to get a DM token (dm-api.md §1); both are form-encoded and give no refresh token. */
 export function registerLoginRoutes(app: FastifyInstance, auth: Authenticator): void {
+  // DM's password grant: 201. The SDK sends no grant_type, so it is optional, but must be right if given.
   app.post("/api/auth/oauth_password", async (request, reply) => {
-    const form = (request.body ?? {}) as Record<string, string | undefined>;
+    const form = (request.body ?? {}) as Form;
     if (form.grant_type !== undefined && form.grant_type !== "password") {
       throw new DmError(codes.invalidPayload, 'grant_type must be "password"');
     }
     return reply.code(201).send(auth.login(form.username, form.password));
   });
+
+  // Service accounts go through Keycloak, which answers 200 (any realm name is accepted).
+  app.post<{ Params: { realm: string } }>(
+    "/iam/realms/:realm/protocol/openid-connect/token",
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form;
+      if (form.grant_type !== "client_credentials") {
+        throw new DmError(codes.invalidPayload, 'grant_type must be "client_credentials"');
+      }
+      return reply.code(200).send(auth.loginServiceAccount(form.client_id, form.client_secret));
+    },
+  );
 }
