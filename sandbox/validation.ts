@@ -21,10 +21,16 @@ export function issuePath(path: readonly PropertyKey[]): string {
   );
 }
 
-/** Zod issues as DM's answer: 4003 for LwM2M paths (as DM documents), 4000 for everything else. */
+/**
+ * Zod issues as DM's answer: 4003 for a malformed LwM2M path (as DM documents), 4000 for everything else,
+ * an empty `lwm2mUrls` list included (no path is wrong there; the payload is).
+ */
 export function invalidPayload(error: z.ZodError): DmError {
   const issues = error.issues.slice(0, 3).map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
-  const lwm2m = error.issues.some((issue) => issue.path.includes("lwm2mUrls"));
+  const lwm2m = error.issues.some((issue) => {
+    const at = issue.path.indexOf("lwm2mUrls");
+    return at >= 0 && typeof issue.path[at + 1] === "number";
+  });
   return new DmError(
     lwm2m ? codes.invalidLwm2mUrlOrNoKafkaProperty : codes.invalidPayload,
     `invalid payload: ${issues.join("; ")}`,

@@ -112,26 +112,14 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
             `invalid payload: ${immutable}: cannot be changed (delete the handler and create a new one)`,
           );
       }
-      const update: Record<string, unknown> = parseUpdate(kind, request.body ?? {}, options.strict);
+      const update: Record<string, unknown> = parseUpdate(
+        kind,
+        withStoredSecrets(request.body ?? {}, current),
+        options.strict,
+      );
       const merged: Record<string, unknown> = { ...current };
       for (const [field, value] of Object.entries(update))
-        if (value !== null && value !== undefined) merged[field] = value;
-      if (update.connectionConfig) {
-        // A masked secret sent back means "keep the one you have" (dm-api.md Decision 5).
-        const next = structuredClone(update.connectionConfig) as Record<string, unknown>;
-        for (const path of secretPaths[kind]) {
-          if (getAt(next, path) === maskedSecret) {
-            const stored = getAt(current.connectionConfig, path);
-            if (typeof stored !== "string")
-              throw new DmError(
-                codes.invalidPayload,
-                `invalid payload: connectionConfig.${path} is masked but no secret is stored`,
-              );
-            setAt(next, path, stored);
-          }
-        }
-        merged.connectionConfig = next;
-      }
+        if (value !== null && value !== undefined) merged[field] = value; // connectionConfig: replaced whole
       const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
       const config = parseConfiguration(configPart, options.strict);
       assertAcceptable(config, kind, domain);
@@ -183,6 +171,29 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
       store.put({ ...latest, enabled: true, status: "active", consecutiveFailures: 0 });
     return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
   });
+}
+
+/**
+ * A masked secret sent back means "keep the one you have" (dm-api.md Decision 5). Restored before
+ * validation, so that writing back exactly what a GET returned is always accepted (a masked Kafka `value`
+ * has no bootstrap.servers line of its own).
+ */
+function withStoredSecrets(body: unknown, current: StoredHandler): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const incoming = (body as { connectionConfig?: unknown }).connectionConfig;
+  if (!incoming || typeof incoming !== "object" || Array.isArray(incoming)) return body;
+  const next = structuredClone(incoming) as Record<string, unknown>;
+  for (const path of secretPaths[current.type]) {
+    if (getAt(next, path) !== maskedSecret) continue;
+    const stored = getAt(current.connectionConfig, path);
+    if (typeof stored !== "string")
+      throw new DmError(
+        codes.invalidPayload,
+        `invalid payload: connectionConfig.${path}: is masked ("${maskedSecret}") but handler ${current.id} stores no such secret to keep`,
+      );
+    setAt(next, path, stored);
+  }
+  return { ...body, connectionConfig: next };
 }
 
 function describeSuccess(status: number | undefined): string {

@@ -1,3 +1,5 @@
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startSandbox, type RunningSandbox, type SandboxOptions } from "../../sandbox";
 
 /** A sandbox on a free port plus a tiny DM API caller for tests of the sandbox itself. */
@@ -63,4 +65,49 @@ export function webhookBody(overrides: Record<string, unknown> = {}): Record<str
     },
     ...overrides,
   };
+}
+
+/**
+ * A webhook receiver that answers nothing until told to: a slow receiver without a timing assumption.
+ * After `releaseAll`, it answers held and later requests at once.
+ */
+export class HeldReceiver {
+  private readonly held: ServerResponse[] = [];
+  private answer: number | undefined;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<HeldReceiver> {
+    const holder: { receiver?: HeldReceiver } = {};
+    const server = createServer((request, response) => {
+      request.resume();
+      holder.receiver!.arrived(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    holder.receiver = new HeldReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.receiver;
+  }
+
+  private arrived(response: ServerResponse): void {
+    if (this.answer === undefined) this.held.push(response);
+    else response.writeHead(this.answer).end();
+  }
+
+  /** Requests received and not answered yet. */
+  get pending(): number {
+    return this.held.length;
+  }
+
+  releaseAll(status: number): void {
+    this.answer = status;
+    for (const response of this.held.splice(0)) response.writeHead(status).end();
+  }
+
+  async stop(): Promise<void> {
+    this.releaseAll(503);
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
 }
