@@ -18,6 +18,7 @@ Options:
   --strict                reject what DM's sources disagree on (the plural "domainProperties")
   --restrict-internal     refuse loopback and private targets (codes 4005/4006)
   --delivery-timeout <ms> timeout of one delivery (default 5000)
+  --no-kafka              do not produce to Kafka (Kafka deliveries and tests then fail, saying so)
   --verbose               log requests
   --help`;
 
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       strict: { type: "boolean", default: false },
       "restrict-internal": { type: "boolean", default: false },
       "delivery-timeout": { type: "string", default: "5000" },
+      "no-kafka": { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -82,6 +84,8 @@ async function main(): Promise<void> {
     restrictInternal: values["restrict-internal"],
     deliveryTimeoutMs: integerFlag("delivery-timeout", values["delivery-timeout"], 1, 600_000),
     verbose: values.verbose,
+    // Real delivery through @platformatic/kafka is startSandbox's default (undefined); null turns it off.
+    kafka: values["no-kafka"] ? null : undefined,
   });
   console.log(`coiote-sandbox listening on ${sandbox.url}`);
   const stop = () => {

@@ -10,7 +10,25 @@ export function jaasCredentials(jaas: string): { username?: string; password?: s
   return { username: value("username"), password: value("password") };
 }
 
-/** Maps the Java producer properties DM hands its Kafka client onto @platformatic/kafka's options. */
+/** A whole number property, or undefined when absent or not a number (an unusable value is ignored, not fatal). */
+function wholeNumber(value: string | undefined): number | undefined {
+  return value !== undefined && /^-?\d+$/.test(value.trim()) ? Number(value) : undefined;
+}
+
+/** Java's `acks`: "all" and "-1" wait for every in-sync replica; 0 and 1 as written. */
+function acksOf(value: string | undefined): number | undefined {
+  if (value === "all" || value === "-1") return -1;
+  return value === "0" || value === "1" ? Number(value) : undefined;
+}
+
+const compressions = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
+type Compression = (typeof compressions)[number];
+
+/**
+ * Maps the Java producer properties DM hands its Kafka client onto @platformatic/kafka's options. Keys the
+ * JavaScript client has no equivalent for (buffer.memory, linger.ms, keystores, …) are ignored, as the Java
+ * client ignores unknown keys with a warning.
+ */
 export function producerOptions(properties: Record<string, string>) {
   const protocol = (properties["security.protocol"] ?? "PLAINTEXT").toUpperCase();
   const brokers = (properties["bootstrap.servers"] ?? "")
@@ -21,26 +39,24 @@ export function producerOptions(properties: Record<string, string>) {
   if (protocol.startsWith("SASL_")) {
     const { username, password } = jaasCredentials(properties["sasl.jaas.config"] ?? "");
     sasl = {
-      mechanism: (properties["sasl.mechanism"] ?? "PLAIN") as SASLOptions["mechanism"],
+      mechanism: (properties["sasl.mechanism"] ?? "GSSAPI").toUpperCase() as SASLOptions["mechanism"],
       username,
       password,
-    } as SASLOptions;
+    };
   }
-  const acks =
-    properties.acks === "all" || properties.acks === "-1"
-      ? -1
-      : properties.acks === undefined
-        ? undefined
-        : Number(properties.acks);
+  const compression = properties["compression.type"]?.toLowerCase();
   return {
-    clientId: properties["client.id"] ?? "coiote-dm-sandbox",
+    clientId: properties["client.id"] || "coiote-dm-sandbox",
     bootstrapBrokers: brokers,
     sasl,
     tls: protocol === "SSL" || protocol === "SASL_SSL" ? {} : undefined,
-    retries: Number(properties.retries ?? 0),
-    timeout: Number(properties["max.block.ms"] ?? 8000),
+    retries: wholeNumber(properties.retries) ?? 0,
+    timeout: wholeNumber(properties["max.block.ms"]) ?? 8000,
+    requestTimeout: wholeNumber(properties["request.timeout.ms"]),
+    metadataMaxAge: wholeNumber(properties["metadata.max.age.ms"]),
     autocreateTopics: true,
-    acks,
+    acks: acksOf(properties.acks),
+    compression: compressions.includes(compression as Compression) ? (compression as Compression) : undefined,
     serializers: stringSerializers,
   };
 }
