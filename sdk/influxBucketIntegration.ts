@@ -15,7 +15,10 @@ export const influxBodyTemplates = {
 export interface InfluxBucketIntegrationArgs {
   /** InfluxDB base URL as DM will call it; defaults to influxdb:url. */
   influxUrl?: pulumi.Input<string>;
-  /** Organization id for the write URL; defaults to the bucket's. */
+  /**
+   * Organization id for the write URL and the token; defaults to the created bucket's. With `bucketId`
+   * and no `orgId`, the URL names the organization `influxdb:org` instead.
+   */
   orgId?: pulumi.Input<string>;
   /** A bucket to create... */
   bucket?: {
@@ -27,7 +30,10 @@ export interface InfluxBucketIntegrationArgs {
   bucketId?: pulumi.Input<string>;
   /** Bring your own write token (e.g. from another provider) instead of creating one scoped to the bucket. */
   token?: pulumi.Input<string>;
-  /** Change to rotate the created token: new token, handler updated, old token deleted, no event lost. */
+  /**
+   * Any value (a date, a counter); changing it rotates the created token: the new token is created, the
+   * handler switched to it, and the old one deleted last, so no event is lost. Ignored with `token`.
+   */
   tokenRotation?: pulumi.Input<string>;
   /** The DM handler that writes into the bucket. */
   handler: {
@@ -63,7 +69,8 @@ export class InfluxBucketIntegration extends pulumi.ComponentResource {
     super("coiote:index:InfluxBucketIntegration", name, {}, opts);
     if (!args.bucket === !args.bucketId)
       throw new Error(`InfluxBucketIntegration ${name}: give either bucket or bucketId`);
-    const influxUrl = pulumi.output(args.influxUrl ?? new pulumi.Config("influxdb").require("url"));
+    const influxConfig = new pulumi.Config("influxdb");
+    const influxUrl = pulumi.output(args.influxUrl ?? influxConfig.require("url"));
 
     if (args.bucket)
       this.bucket = new InfluxBucket(
@@ -72,12 +79,25 @@ export class InfluxBucketIntegration extends pulumi.ComponentResource {
         { parent: this },
       );
     this.bucketId = this.bucket ? this.bucket.id : pulumi.output(args.bucketId!);
-    const orgId = pulumi.output(
-      args.orgId ?? this.bucket?.orgId ?? new pulumi.Config("influxdb").require("orgId"),
-    );
+    const orgId = args.orgId ?? this.bucket?.orgId;
+    // InfluxDB OSS refuses a write that names no organization; by id when known, else by name.
+    const orgName = influxConfig.get("org");
+    if (orgId === undefined && orgName === undefined)
+      throw new Error(
+        `InfluxBucketIntegration ${name}: with bucketId, give orgId or set influxdb:org (the write URL needs the organization)`,
+      );
+    const orgQuery =
+      orgId !== undefined
+        ? pulumi.interpolate`orgID=${orgId}`
+        : pulumi.output(`org=${encodeURIComponent(orgName!)}`);
 
     let token: pulumi.Output<string>;
     if (args.token !== undefined) {
+      if (args.tokenRotation !== undefined)
+        pulumi.log.warn(
+          "tokenRotation only rotates a token the integration creates; ignored with token",
+          this,
+        );
       token = pulumi.secret(args.token);
     } else {
       this.token = new InfluxToken(
@@ -93,7 +113,7 @@ export class InfluxBucketIntegration extends pulumi.ComponentResource {
       token = this.token.token;
     }
 
-    this.writeUrl = pulumi.interpolate`${influxUrl.apply((u) => u.replace(/\/+$/, ""))}/api/v2/write?precision=ms&bucket=${this.bucketId}&orgID=${orgId}`;
+    this.writeUrl = pulumi.interpolate`${influxUrl.apply((u) => u.replace(/\/+$/, ""))}/api/v2/write?precision=ms&bucket=${this.bucketId}&${orgQuery}`;
     const template =
       args.handler.bodyTemplate ??
       (args.handler.filter.type === "lifecycle"
@@ -118,7 +138,9 @@ export class InfluxBucketIntegration extends pulumi.ComponentResource {
           bodyTemplate: { contentType: "text", value: template },
         },
       },
-      { parent: this },
+      // Explicit as well as implied by the token output: on rotation the handler must switch to the new
+      // token after it exists and before the old one is deleted (the engine deletes replaced resources last).
+      { parent: this, dependsOn: this.token ? [this.token] : [] },
     );
     this.handlerId = this.handler.id;
     this.lastTest = this.handler.lastTest;

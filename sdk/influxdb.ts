@@ -54,6 +54,8 @@ export interface InfluxTokenArgs {
   org?: pulumi.Input<string>;
   orgId?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
+  /** "inactive" makes InfluxDB refuse the token without deleting it; updates in place. Default "active". */
+  status?: pulumi.Input<"active" | "inactive">;
   /**
    * Change this (any value, e.g. a date) to rotate: a new token is created, whatever uses it is updated,
    * and the old one is deleted last.
@@ -62,20 +64,28 @@ export interface InfluxTokenArgs {
 }
 
 /**
- * An InfluxDB 2 authorization with explicit permissions. `token` is a secret output. Changing the
- * permissions or `rotation` replaces it, creating the new token before the old one is deleted.
+ * An InfluxDB 2 authorization with explicit permissions. `token` is a secret output. Description and
+ * status update in place; changing the permissions, the organization or `rotation` replaces it, creating
+ * the new token before the old one is deleted.
  */
 export class InfluxToken extends pulumi.dynamic.Resource {
   /** The token InfluxDB minted (secret). */
   declare readonly token: pulumi.Output<string>;
   declare readonly orgId: pulumi.Output<string>;
   declare readonly permissions: pulumi.Output<InfluxPermissionArgs[]>;
+  declare readonly status: pulumi.Output<"active" | "inactive">;
 
   constructor(name: string, args: InfluxTokenArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       tokenProvider,
       name,
-      { ...args, description: args.description ?? null, token: undefined, orgId: args.orgId },
+      {
+        ...args,
+        description: args.description ?? null,
+        status: args.status ?? "active",
+        token: undefined,
+        orgId: args.orgId,
+      },
       {
         ...opts,
         additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "token"],

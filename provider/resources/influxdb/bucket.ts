@@ -18,6 +18,15 @@ type Inputs = BucketState & { __provider?: string };
 const retentionRules = (seconds: number) =>
   seconds > 0 ? [{ type: "expire" as const, everySeconds: seconds }] : [];
 
+/**
+ * For PATCH: an empty list would leave the retention as it was, so "forever" is spelt as 0 seconds; and
+ * shard-group duration 0 lets InfluxDB pick one that fits (else a shorter retention than the current
+ * shard groups is refused with 422).
+ */
+const retentionPatch = (seconds: number) => [
+  { type: "expire" as const, everySeconds: seconds, shardGroupDurationSeconds: 0 },
+];
+
 function outputs(state: BucketState, orgId: string): Record<string, unknown> {
   return plainJson({
     ...state,
@@ -129,7 +138,7 @@ export async function update(
       body: {
         name: desired.name,
         description: desired.description ?? "",
-        retentionRules: retentionRules(desired.retentionSeconds),
+        retentionRules: retentionPatch(desired.retentionSeconds),
       },
     })
     .catch((e: unknown) => influxError(`update bucket "${desired.name}" (${id})`, e, [apis.settings.token]));

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { unknownValue } from "../../provider/canonical";
+import * as bucket from "../../provider/resources/influxdb/bucket";
+import * as token from "../../provider/resources/influxdb/token";
+
+const bucketOlds: bucket.BucketState = {
+  name: "climate",
+  orgId: "0123456789abcdef",
+  retentionSeconds: 86_400,
+  description: null,
+};
+
+/** What the engine plans for an InfluxBucket edit: update where InfluxDB can patch, replace otherwise. */
+describe("InfluxBucket diff", () => {
+  it.each<[string, Partial<bucket.BucketState>, { changes: boolean; replaces: string[] }]>([
+    ["identical", {}, { changes: false, replaces: [] }],
+    [
+      "organization id not given (resolved at create)",
+      { orgId: undefined },
+      { changes: false, replaces: [] },
+    ],
+    ["renamed", { name: "climate-2" }, { changes: true, replaces: [] }],
+    ["longer retention", { retentionSeconds: 2 * 86_400 }, { changes: true, replaces: [] }],
+    ["keep forever", { retentionSeconds: 0 }, { changes: true, replaces: [] }],
+    ["described", { description: "DM climate" }, { changes: true, replaces: [] }],
+    ["other organization", { orgId: "fedcba9876543210" }, { changes: true, replaces: ["orgId"] }],
+    ["organization not known yet", { orgId: unknownValue }, { changes: true, replaces: ["orgId"] }],
+    ["name not known yet", { name: unknownValue }, { changes: true, replaces: [] }],
+  ])("%s", async (_, edit, expected) => {
+    expect(await bucket.diff("b1", bucketOlds, { ...bucketOlds, ...edit })).toEqual({
+      ...expected,
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it.each<[string, Partial<bucket.BucketState>, string]>([
+    ["empty name", { name: " " }, "name"],
+    ["retention under an hour", { retentionSeconds: 60 }, "retentionSeconds"],
+    ["negative retention", { retentionSeconds: -1 }, "retentionSeconds"],
+    ["fractional retention", { retentionSeconds: 3600.5 }, "retentionSeconds"],
+  ])("check refuses %s", async (_, edit, property) => {
+    const result = await bucket.check(bucketOlds, { ...bucketOlds, ...edit });
+    expect(result.failures?.map((f) => f.property)).toEqual([property]);
+  });
+
+  it("check fills the defaults so outputs mirror inputs", async () => {
+    const result = await bucket.check(bucketOlds, { name: "x" } as bucket.BucketState);
+    expect(result.inputs).toEqual({ name: "x", retentionSeconds: 0, description: null });
+  });
+});
+
+const write = (id: string, orgID?: string): token.Permission => ({
+  action: "write",
+  resource: { type: "buckets", id, ...(orgID ? { orgID } : {}) },
+});
+const tokenOlds: token.TokenState = {
+  orgId: "0123456789abcdef",
+  description: "DM handler",
+  status: "active",
+  permissions: [write("b1"), { action: "read", resource: { type: "buckets", id: "b1" } }],
+  token: "minted-token",
+};
+
+/** Permissions and rotation mint a new token; description and status patch the existing one. */
+describe("InfluxToken diff", () => {
+  it.each<[string, Partial<token.TokenState>, { changes: boolean; replaces: string[] }]>([
+    ["identical", {}, { changes: false, replaces: [] }],
+    [
+      "permissions in another order, orgID spelled out",
+      {
+        permissions: [
+          { action: "read", resource: { type: "buckets", id: "b1" } },
+          write("b1", "0123456789abcdef"),
+        ],
+      },
+      { changes: false, replaces: [] },
+    ],
+    ["new description", { description: "rotated" }, { changes: true, replaces: [] }],
+    ["switched off", { status: "inactive" }, { changes: true, replaces: [] }],
+    ["another bucket", { permissions: [write("b2")] }, { changes: true, replaces: ["permissions"] }],
+    [
+      "bucket not known yet",
+      { permissions: [write(unknownValue)] },
+      { changes: true, replaces: ["permissions"] },
+    ],
+    ["rotation asked for", { rotation: "2026-11" }, { changes: true, replaces: ["rotation"] }],
+    [
+      "other organization (its permissions move with it)",
+      { orgId: "fedcba9876543210" },
+      { changes: true, replaces: ["permissions", "orgId"] },
+    ],
+  ])("%s", async (_, edit, expected) => {
+    expect(await token.diff("t1", tokenOlds, { ...tokenOlds, ...edit })).toEqual({
+      ...expected,
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it.each<[string, Partial<token.TokenState>, string]>([
+    ["no permissions", { permissions: [] }, "permissions"],
+    [
+      "an unknown action",
+      { permissions: [{ action: "delete" as "read", resource: { type: "buckets" } }] },
+      "permissions[0].action",
+    ],
+    [
+      "no resource type",
+      { permissions: [{ action: "read", resource: { type: "" } }] },
+      "permissions[0].resource.type",
+    ],
+    ["an unknown status", { status: "paused" as "active" }, "status"],
+  ])("check refuses %s", async (_, edit, property) => {
+    const result = await token.check(tokenOlds, { ...tokenOlds, ...edit });
+    expect(result.failures?.map((f) => f.property)).toEqual([property]);
+  });
+
+  it("check lets unknown permissions through to the plan", async () => {
+    const result = await token.check(tokenOlds, { ...tokenOlds, permissions: unknownValue as never });
+    expect(result.failures).toBeUndefined();
+  });
+});
