@@ -1,5 +1,5 @@
 import { defaultSandboxOptions, type SandboxOptions } from "./options";
-import { platformaticKafka } from "./delivery/platformaticKafka";
+import type { KafkaProducerFactory } from "./delivery/kafka";
 import { buildSandbox, type SandboxApp } from "./server";
 
 export type { SandboxOptions, SandboxUser } from "./options";
@@ -13,13 +13,31 @@ export interface RunningSandbox extends SandboxApp {
   stop(): Promise<void>;
 }
 
+/**
+ * The real Kafka producer, loaded on the first Kafka delivery: the client takes over a second to load,
+ * which a sandbox that only ever sees webhooks (and every CLI start) should not pay.
+ */
+function lazyPlatformaticKafka(): KafkaProducerFactory {
+  let loaded: Promise<KafkaProducerFactory> | undefined;
+  const load = () =>
+    (loaded ??= import("./delivery/platformaticKafka").then((module) => module.platformaticKafka()));
+  return {
+    async send(properties, record, timeoutMs) {
+      await (await load()).send(properties, record, timeoutMs);
+    },
+    async close() {
+      if (loaded) await (await loaded).close?.();
+    },
+  };
+}
+
 /** Starts the DM sandbox on a real port and resolves once it accepts requests. */
 export async function startSandbox(options: Partial<SandboxOptions> = {}): Promise<RunningSandbox> {
   // Real Kafka delivery unless the caller brings its own producer (or turns Kafka off with `kafka: null`).
   const resolved: SandboxOptions = {
     ...defaultSandboxOptions,
     ...options,
-    kafka: options.kafka === null ? undefined : (options.kafka ?? platformaticKafka()),
+    kafka: options.kafka === null ? undefined : (options.kafka ?? lazyPlatformaticKafka()),
   };
   const sandbox = buildSandbox(resolved);
   await sandbox.app.listen({ port: resolved.port, host: resolved.host });
