@@ -6,6 +6,7 @@ let t: TestSandbox;
 beforeAll(async () => {
   t = await testSandbox({
     users: [{ username: "ops", password: "ops-pw", domain: "/tenant/" }],
+    serviceAccounts: [{ clientId: "ci", clientSecret: "ci-secret", domain: "/tenant/ci/" }],
     tokenTtlSeconds: 1,
   });
 });
@@ -254,5 +255,68 @@ describe("login by password grant", () => {
 
   it("refuses a wrong password", async () => {
     expect((await login("wrong")).status).toBe(401);
+  });
+
+  it("grants service accounts through Keycloak's client_credentials (200), bound to their domain", async () => {
+    const form = (fields: Record<string, string>) =>
+      fetch(`${t.sandbox.url}/iam/realms/coiote-cloud/protocol/openid-connect/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const granted = await form({
+      grant_type: "client_credentials",
+      client_id: "ci",
+      client_secret: "ci-secret",
+    });
+    expect(granted.status).toBe(200);
+    const { access_token } = (await granted.json()) as { access_token: string };
+    expect(
+      (
+        await t.call("POST", "/webhook?domain=/tenant/ci/staging/", {
+          body: webhookBody(),
+          token: access_token,
+        })
+      ).status,
+    ).toBe(201);
+    expect(await t.call("GET", "?domain=/tenant/", { token: access_token })).toMatchObject({
+      status: 404,
+      body: { code: 4041 },
+    });
+    expect(
+      (await form({ grant_type: "client_credentials", client_id: "ci", client_secret: "no" })).status,
+    ).toBe(401);
+    expect((await form({ grant_type: "password", client_id: "ci", client_secret: "ci-secret" })).status).toBe(
+      400,
+    );
+  });
+
+  it("refuses a wrong grant_type, and accepts none (the SDK sends none)", async () => {
+    const post = (fields: Record<string, string>) =>
+      fetch(`${t.sandbox.url}/api/auth/oauth_password`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(fields).toString(),
+      });
+    expect(
+      (await post({ grant_type: "client_credentials", username: "ops", password: "ops-pw" })).status,
+    ).toBe(400);
+    expect((await post({ username: "ops", password: "ops-pw" })).status).toBe(201);
+  });
+});
+
+describe("domains", () => {
+  it("a token sees its domain and every subdomain; a static token reaches every domain", async () => {
+    const { access_token } = await t.admin("POST", "/tokens", { domain: "/acme/" });
+    const asAcme = { token: access_token };
+    expect((await t.call("POST", "/webhook", { body: webhookBody(), ...asAcme })).status).toBe(201);
+    expect(
+      (await t.call("POST", "/webhook?domain=/acme/plant-1/", { body: webhookBody(), ...asAcme })).status,
+    ).toBe(201);
+    expect((await t.call("GET", "?domain=/acmex/", asAcme)).body).toMatchObject({ code: 4041 });
+    // The list shows exactly the domain asked for, no subdomains.
+    expect((await t.call("GET", "", asAcme)).body).toHaveLength(1);
+    expect((await t.call("GET", "?domain=acme/plant-1", asAcme)).body).toHaveLength(1);
+    expect((await t.call("GET", "?domain=/acme/plant-1/")).body).toHaveLength(1);
   });
 });

@@ -267,3 +267,127 @@ describe("Kafka delivery", () => {
     expect(kafkaSent[0]!.properties["bootstrap.servers"]).toBe("second:9092");
   });
 });
+
+describe("rendering, more cases", () => {
+  const lifecycle = (subtype: string, metadata?: Record<string, unknown>) => ({
+    domain: "/sandbox/",
+    endpointName: "dev-9",
+    subtype,
+    ...(metadata ? { metadata } : {}),
+    timestamp: 1700000000999,
+  });
+
+  it("basic auth, the default method POST, and the lifecycle default JSON with its metadata object", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        filter: { type: "lifecycle", eventTypes: ["deviceFirstRegistration"] },
+        connectionConfig: {
+          uri: `${receiver.url}/basic`,
+          auth: { type: "basic", user: "ann", password: "s3c:ret" },
+        },
+      }),
+    });
+    await t.admin("POST", "/events?wait=true", lifecycle("deviceFirstRegistration", { firmware: "1.2" }));
+    const [request] = receiver.to("/basic");
+    expect(request!.method).toBe("POST");
+    expect(request!.headers.authorization).toBe(`Basic ${Buffer.from("ann:s3c:ret").toString("base64")}`);
+    expect(JSON.parse(request!.body)).toEqual({
+      subtype: "deviceFirstRegistration",
+      version: "1.0",
+      timestamp: 1700000000999,
+      endpointName: "dev-9",
+      domainId: "/sandbox/",
+      metadata: { firmware: "1.2" },
+    });
+    // The delivery log shows what was sent, never the credentials.
+    const [record] = await t.admin("GET", "/deliveries");
+    expect(record).toMatchObject({ ok: true, status: 204, target: `${receiver.url}/basic` });
+    expect(JSON.stringify(record)).not.toContain("s3c:ret");
+    expect(JSON.stringify(record)).not.toContain(Buffer.from("ann:s3c:ret").toString("base64"));
+  });
+
+  it("InfluxDB line protocol for lifecycle events (our choice of line)", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        filter: { type: "lifecycle", eventTypes: ["deviceDeleted"] },
+        connectionConfig: { uri: `${receiver.url}/influx-life`, format: "influxDb", method: "put" },
+      }),
+    });
+    await t.admin("POST", "/events?wait=true", lifecycle("deviceDeleted"));
+    const [request] = receiver.to("/influx-life");
+    expect(request!.method).toBe("PUT");
+    expect(request!.body).toBe(
+      'deviceEvent,domain=/sandbox/,endpointName=dev-9,eventType="deviceDeleted" value=1 1700000000999',
+    );
+    expect(request!.headers["content-type"]).toMatch(/^text\/plain/);
+  });
+
+  it("text templates render $metadata as k=v pairs, JSON templates as an object; longest names first", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        name: "text",
+        filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+        connectionConfig: {
+          uri: `${receiver.url}/text`,
+          bodyTemplate: { contentType: "text", value: "$domainName|$domainId|$subtype|$metadata|$version" },
+        },
+      }),
+    });
+    await t.call("POST", "/webhook", {
+      body: webhookBody({
+        name: "json",
+        filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+        connectionConfig: {
+          uri: `${receiver.url}/json`,
+          bodyTemplate: { contentType: "json", value: '{"m": $metadata, "who": "$endpointName"}' },
+        },
+      }),
+    });
+    await t.admin("POST", "/events?wait=true", {
+      ...lifecycle("deviceCreated", { a: 1, b: "x" }),
+      domain: "/sandbox/",
+    });
+    expect(receiver.to("/text")[0]!.body).toBe("sandbox|/sandbox/|deviceCreated|a=1,b=x|1.0");
+    expect(JSON.parse(receiver.to("/json")[0]!.body)).toEqual({ m: { a: 1, b: "x" }, who: "dev-9" });
+    expect(receiver.to("/json")[0]!.headers["content-type"]).toBe("application/json");
+  });
+
+  it("disabled handlers and handlers of other domains get nothing; the answer counts deliveries", async () => {
+    await t.call("POST", "/webhook", {
+      body: webhookBody({ enabled: false, connectionConfig: { uri: `${receiver.url}/off` } }),
+    });
+    await t.call("POST", "/webhook?domain=/sandbox/child/", {
+      body: webhookBody({ connectionConfig: { uri: `${receiver.url}/child` } }),
+    });
+    expect(await t.admin("POST", "/events", telemetry("/3303/0/5700"))).toEqual({ events: 1, deliveries: 0 });
+    expect(
+      await t.admin("POST", "/events?wait=true", { ...telemetry("/3303/0/5700"), domain: "/sandbox/child/" }),
+    ).toMatchObject({ events: 1, deliveries: 1, results: [{ ok: true, status: 204 }] });
+    expect(receiver.to("/off")).toHaveLength(0);
+  });
+
+  it("an unreachable receiver: the test answers successful false with the reason, still 200", async () => {
+    const answer = await t.call("POST", "/test/webhook", {
+      body: webhookBody({ connectionConfig: { uri: "http://127.0.0.1:9/nothing-listens" } }),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      successful: false,
+      message: expect.stringContaining("could not reach http://127.0.0.1:9/nothing-listens"),
+    });
+  });
+
+  it("refuses malformed injected events with 4000 and delivers nothing", async () => {
+    const response = await fetch(`${t.sandbox.url}/__sandbox/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        telemetry("/3303/0/5700"),
+        { domain: "/sandbox/", endpointName: "d", url: "temp" },
+      ]),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 4000 });
+    expect(await t.admin("GET", "/deliveries")).toEqual([]);
+  });
+});

@@ -63,6 +63,49 @@ describe("faults", () => {
     }
   });
 
+  it("matches globs as well as regular expressions, methods in any case; refuses a bad fault", async () => {
+    const t = await testSandbox();
+    try {
+      const { body: id } = await t.call("POST", "/webhook", { body: webhookBody() });
+      // `*` stays within a path segment, `**` crosses segments; a glob matches the whole path.
+      await t.admin("POST", "/faults", {
+        pathPattern: "/api/*/v3/deviceEvents/handler/*",
+        method: "get",
+        kind: "status",
+        status: 502,
+      });
+      expect((await t.call("GET", "")).status).toBe(200); // the list path has no segment after "handler"
+      expect((await t.call("GET", `/${id}`)).status).toBe(502);
+      await t.admin("POST", "/faults", { pathPattern: "/api/**/existing/*", kind: "status", status: 504 });
+      expect((await t.call("POST", `/test/existing/${id}`)).status).toBe(504);
+      await t.admin("POST", "/faults", { pathPattern: "/api/auth/**", kind: "status", status: 503 });
+      const login = await fetch(`${t.sandbox.url}/api/auth/oauth_password`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "username=a&password=b",
+      });
+      expect(login.status).toBe(503);
+      const bad = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pathPattern: "(", kind: "drop" }),
+      });
+      expect(bad.status).toBe(400);
+      const unknownKind = await fetch(`${t.sandbox.url}/__sandbox/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ pathPattern: "/x", kind: "explode" }),
+      });
+      expect(await unknownKind.json()).toMatchObject({
+        code: 4000,
+        message: expect.stringContaining("kind"),
+      });
+      expect(await t.admin("GET", "/faults")).toEqual([]);
+    } finally {
+      await t.sandbox.stop();
+    }
+  });
+
   it("the request log holds method, path and status, never bodies or tokens", async () => {
     const t = await testSandbox();
     try {
