@@ -5,7 +5,11 @@ const config = new pulumi.Config();
 
 // Telemetry into a bucket and a write-only token that the integration creates.
 const telemetry = new InfluxBucketIntegration("climate", {
-  bucket: { name: config.require("bucketName"), retentionSeconds: 7 * 24 * 3600 },
+  bucket: {
+    name: config.require("bucketName"),
+    retentionSeconds: (config.getNumber("retentionDays") ?? 7) * 24 * 3600,
+    description: config.get("bucketDescription"),
+  },
   tokenRotation: config.get("tokenRotation"),
   handler: {
     name: "climate to influx",
@@ -25,6 +29,15 @@ const lifecycle = new InfluxBucketIntegration("lifecycle", {
   },
 });
 
+// An existing bucket, no orgId (the organization comes from influxdb:org), and a token made for it.
+const humidity = new InfluxBucketIntegration("humidity", {
+  bucketId: config.require("existingBucketId"),
+  handler: {
+    name: "humidity to influx",
+    filter: { type: "telemetry", lwm2mUrls: ["/3304"] },
+  },
+});
+
 export const telemetryBucketId = telemetry.bucketId;
 export const telemetryWriteUrl = telemetry.writeUrl;
 export const telemetryLastTest = telemetry.lastTest;
@@ -32,3 +45,6 @@ export const telemetryTokenId = telemetry.token!.id;
 export const telemetryToken = telemetry.token!.token;
 export const lifecycleHandlerId = lifecycle.handlerId;
 export const lifecycleLastTest = lifecycle.lastTest;
+export const humidityWriteUrl = humidity.writeUrl;
+export const humidityLastTest = humidity.lastTest;
+export const humidityTokenId = humidity.token!.id;
