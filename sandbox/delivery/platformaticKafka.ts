@@ -21,6 +21,14 @@ function acksOf(value: string | undefined): number | undefined {
   return value === "0" || value === "1" ? Number(value) : undefined;
 }
 
+/**
+ * The client merges options over its defaults with Object.assign, so a key present with the value undefined
+ * would erase a default (an undefined requestTimeout times every request out at once): leave such keys out.
+ */
+function definedOnly<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as T;
+}
+
 const compressions = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 type Compression = (typeof compressions)[number];
 
@@ -45,7 +53,7 @@ export function producerOptions(properties: Record<string, string>) {
     };
   }
   const compression = properties["compression.type"]?.toLowerCase();
-  return {
+  return definedOnly({
     clientId: properties["client.id"] || "coiote-dm-sandbox",
     bootstrapBrokers: brokers,
     sasl,
@@ -58,7 +66,7 @@ export function producerOptions(properties: Record<string, string>) {
     acks: acksOf(properties.acks),
     compression: compressions.includes(compression as Compression) ? (compression as Compression) : undefined,
     serializers: stringSerializers,
-  };
+  });
 }
 
 /** The client wraps the broker's reason (e.g. SASL authentication failed) in nested errors: spell them all. */

@@ -36,19 +36,27 @@ const lifecycle = new EventHandler("lifecycle", {
   }),
 });
 
-// The domain's own Kafka properties (set by a DM administrator; here through the sandbox).
-const domainConnection = new KafkaConnection("domain", { useDomainProperties: true, verifyTopic: "verify" });
-const viaDomain = new EventHandler("viaDomain", {
-  type: "kafka",
-  name: "lifecycle via domain properties",
-  filter: { type: "lifecycle", eventTypes: ["deviceDeleted"] },
-  connectionConfig: domainConnection.handlerConnection({ topic: "domain-lifecycle" }),
-});
+// The domain's own Kafka properties (set by a DM administrator; here through the sandbox). A stack that
+// only tries the custom connection turns them off, so nothing in it is independent of that connection.
+const viaDomain = config.getBoolean("withDomainHandler") === false ? undefined : domainPropertyHandler();
 
-export const ids = { telemetry: telemetry.id, lifecycle: lifecycle.id, viaDomain: viaDomain.id };
+function domainPropertyHandler(): EventHandler {
+  const domainConnection = new KafkaConnection("domain", {
+    useDomainProperties: true,
+    verifyTopic: "verify",
+  });
+  return new EventHandler("viaDomain", {
+    type: "kafka",
+    name: "lifecycle via domain properties",
+    filter: { type: "lifecycle", eventTypes: ["deviceDeleted"] },
+    connectionConfig: domainConnection.handlerConnection({ topic: "domain-lifecycle" }),
+  });
+}
+
+export const ids = { telemetry: telemetry.id, lifecycle: lifecycle.id, viaDomain: viaDomain?.id };
 export const verification = connection.lastVerification;
 export const lastTests = {
   telemetry: telemetry.lastTest,
   lifecycle: lifecycle.lastTest,
-  viaDomain: viaDomain.lastTest,
+  viaDomain: viaDomain?.lastTest,
 };
