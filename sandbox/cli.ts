@@ -7,7 +7,8 @@ const usage = `coiote-sandbox: a local emulator of the Coiote DM event-handler A
 
 Options:
   --port <n>              port to listen on (default 8080; 0 = any free port)
-  --bind <address>        address to bind (default 127.0.0.1; the admin API has no authentication)
+  --bind <address>        address to bind (default 127.0.0.1; the admin API trusts local requests)
+  --admin-token <token>   admin API (/__sandbox/) requests need Authorization: Bearer <token>
   --token <token>         accept this static bearer token (repeatable)
   --user <name:password[:domain]>  a user for the password grant (repeatable)
   --service-account <id:secret[:domain]>  a service account for the client_credentials grant (repeatable)
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: "string", default: "8080" },
       bind: { type: "string", default: "127.0.0.1" },
+      "admin-token": { type: "string" },
       token: { type: "string", multiple: true, default: [] },
       user: { type: "string", multiple: true, default: [] },
       "service-account": { type: "string", multiple: true, default: [] },
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
       throw new Error(`--service-account wants id:secret[:domain], got "${spec}"`);
     return { clientId, clientSecret, domain };
   });
+  if (values["admin-token"] !== undefined && !/^\S+$/.test(values["admin-token"]))
+    throw new Error("--admin-token wants a non-empty token without spaces");
   if (values.token.length === 0 && users.length === 0 && serviceAccounts.length === 0) {
     console.error(
       "coiote-sandbox: warning: no --token, --user or --service-account given, so no DM API call can authenticate",
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     port: integerFlag("port", values.port, 0, 65_535),
     host: values.bind,
+    adminToken: values["admin-token"],
     tokens: values.token,
     users,
     serviceAccounts,

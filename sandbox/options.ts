@@ -18,8 +18,10 @@ export interface SandboxServiceAccount {
 export interface SandboxOptions {
   /** 0 picks a free port. */
   port: number;
-  /** Loopback by default: the sandbox has an unauthenticated admin API. */
+  /** Loopback by default: the admin API trusts local requests (see adminGuard.ts). */
   host: string;
+  /** When set, admin API requests need `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
   /** Static bearer tokens; they act for the default domain and may reach every domain. */
   tokens: string[];
   users: SandboxUser[];

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { adminGuard } from "./adminGuard";
 import { Authenticator, type Principal } from "./auth";
 import { Dispatcher } from "./delivery/dispatcher";
 import { codes, DmError } from "./errors";
@@ -143,6 +144,10 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
       return principal;
     },
   });
-  registerAdminRoutes(app, { store, dispatcher, faults, requestLog, auth });
+  // Its own plugin, so the guard's hook runs for the admin routes only (Fastify encapsulation).
+  app.register(async (admin) => {
+    admin.addHook("onRequest", adminGuard({ host: options.host, adminToken: options.adminToken }));
+    registerAdminRoutes(admin, { store, dispatcher, faults, requestLog, auth, strict: options.strict });
+  });
   return { app, auth, store, dispatcher, faults, requestLog };
 }

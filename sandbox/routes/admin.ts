@@ -9,7 +9,7 @@ import { faultSchema, type FaultInjector } from "../faults";
 import { present } from "../present";
 import type { RequestLog } from "../requestLog";
 import type { Store, StoredHandler } from "../store";
-import { issuePath } from "../validation";
+import { issuePath, parseConfiguration, parseUpdate } from "../validation";
 
 export const adminPrefix = "/__sandbox";
 
@@ -19,6 +19,8 @@ interface Context {
   faults: FaultInjector;
   requestLog: RequestLog;
   auth: Authenticator;
+  /** The sandbox's --strict: out-of-band edits pass the same checks as the DM API's writes. */
+  strict: boolean;
 }
 
 const tokenRequestSchema = z.strictObject({
@@ -28,6 +30,14 @@ const tokenRequestSchema = z.strictObject({
   /** A chosen token value (default: random). */
   token: z.string().regex(/^\S+$/).optional(),
 });
+
+const domainKafkaSchema = z.strictObject({ properties: z.string({ error: "must be a string" }) });
+
+/** Calls that take no body: nothing, or an empty JSON object. */
+const noBodySchema = z.strictObject({}, { error: "this call takes no body" }).optional();
+
+/** What GET /handlers shows besides the configuration: written back unchanged, it is ignored. */
+const readOnlyFields = ["id", "type", "domain", "createdAt", "status", "consecutiveFailures"] as const;
 
 function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
@@ -42,11 +52,11 @@ function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
 
 /**
  * The sandbox's own API, all under one prefix (dm-api.md Decision 8): event injection, domain Kafka
- * properties, faults, logs, out-of-band edits and reset. It has no authentication; the sandbox binds to
- * loopback by default for that reason.
+ * properties, faults, logs, out-of-band edits and reset. Guarded by adminGuard.ts (local Host, same
+ * Origin, JSON bodies, optional admin token); every body is validated before anything changes.
  */
 export function registerAdminRoutes(app: FastifyInstance, context: Context): void {
-  const { store, dispatcher, faults, requestLog, auth } = context;
+  const { store, dispatcher, faults, requestLog, auth, strict } = context;
 
   app.post<{ Querystring: { wait?: string } }>(`${adminPrefix}/events`, async (request) => {
     const raw = Array.isArray(request.body) ? request.body : [request.body];
@@ -73,14 +83,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     const match = /^(.*)\/kafka$/.exec(request.params["*"]);
     if (!match) throw new DmError(codes.notFound, "use PUT /__sandbox/domains/<domain>/kafka");
     const domain = parseDomain(match[1]!);
-    const body = request.body;
-    const properties =
-      typeof body === "string" ? body : (body as { properties?: unknown } | undefined)?.properties;
-    if (typeof properties !== "string")
-      throw new DmError(
-        codes.invalidPayload,
-        'send the properties as text/plain or as {"properties": "..."}',
-      );
+    const { properties } = parseOr400(domainKafkaSchema, request.body);
     store.setDomainKafkaProperties(domain, properties);
     return { domain, properties };
   });
@@ -88,6 +91,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   app.delete<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
     const match = /^(.*)\/kafka$/.exec(request.params["*"]);
     if (!match) throw new DmError(codes.notFound, "use DELETE /__sandbox/domains/<domain>/kafka");
+    parseOr400(noBodySchema, request.body);
     store.setDomainKafkaProperties(parseDomain(match[1]!), undefined);
     return {};
   });
@@ -101,13 +105,15 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     }
   });
   app.get(`${adminPrefix}/faults`, async () => faults.list());
-  app.delete(`${adminPrefix}/faults`, async () => {
+  app.delete(`${adminPrefix}/faults`, async (request) => {
+    parseOr400(noBodySchema, request.body);
     faults.clear();
     return {};
   });
 
   app.get(`${adminPrefix}/requests`, async () => requestLog.list());
-  app.delete(`${adminPrefix}/requests`, async () => {
+  app.delete(`${adminPrefix}/requests`, async (request) => {
+    parseOr400(noBodySchema, request.body);
     requestLog.clear();
     return {};
   });
@@ -118,18 +124,42 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     store.all().map((h) => ({ ...present(h, false), consecutiveFailures: h.consecutiveFailures })),
   );
 
-  /** Out-of-band edit, as a person in DM's UI would make it: drift for refresh to find. */
+  /**
+   * Out-of-band edit, as a person in DM's UI would make it: drift for refresh to find. The patch is a DM
+   * PUT body (connectionConfig replaced whole) and the result must pass the same schema as any DM write,
+   * so nothing the DM API would refuse can be planted in the store.
+   */
   app.post<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
     const current = store.get(request.params.id);
     if (!current) throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
-    const patch = parseOr400(z.record(z.string(), z.unknown()), request.body);
-    const { id: _id, type: _type, ...allowed } = patch;
-    const next = { ...current, ...allowed } as StoredHandler;
-    if ("enabled" in allowed) next.status = next.enabled ? "active" : "inactive";
+    const body = parseOr400(z.record(z.string(), z.unknown(), { error: "send a JSON object" }), request.body);
+    const patch = { ...body };
+    for (const field of readOnlyFields) {
+      if (!(field in patch)) continue;
+      if (patch[field] !== current[field])
+        throw new DmError(codes.invalidPayload, `invalid payload: ${field}: cannot be changed here`);
+      delete patch[field];
+    }
+    const update: Record<string, unknown> = parseUpdate(current.type, patch, strict);
+    const merged: Record<string, unknown> = { ...current };
+    for (const [field, value] of Object.entries(update))
+      if (value !== null && value !== undefined) merged[field] = value;
+    const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
+    const config = parseConfiguration(configPart, strict);
+    const enabledChanged = update.enabled !== null && update.enabled !== undefined;
+    const next: StoredHandler = {
+      ...config,
+      id,
+      domain,
+      createdAt,
+      status: enabledChanged ? (config.enabled ? "active" : "inactive") : status,
+      consecutiveFailures,
+    };
     store.put(next);
     return present(next, false);
   });
   app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
+    parseOr400(noBodySchema, request.body);
     if (!store.delete(request.params.id))
       throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
     return {};
@@ -143,7 +173,8 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
       .send({ ...auth.issue("admin-issued", domain, ttlSeconds, token), domain: parseDomain(domain) });
   });
 
-  app.post(`${adminPrefix}/reset`, async () => {
+  app.post(`${adminPrefix}/reset`, async (request) => {
+    parseOr400(noBodySchema, request.body);
     store.reset();
     faults.clear();
     requestLog.clear();

@@ -1,0 +1,231 @@
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { testSandbox, type TestSandbox, token, webhookBody } from "./client";
+
+/**
+ * The sandbox's HTTP surface against what an outside probe found: cross-site and rebound requests to the
+ * admin API, state file permissions, bad input answered wrongly, unbounded growth, and DM's tolerance of
+ * an empty body under `Content-Type: application/json`. Everything goes over real HTTP.
+ */
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+/** node:http, not fetch: fetch will not send a chosen Host, and adds headers of its own. */
+function raw(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: "127.0.0.1", port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      (response) => {
+        let text = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (text += chunk));
+        response.on("end", () => {
+          let parsed: unknown = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, body: parsed });
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+const json = { "content-type": "application/json" };
+
+describe("admin API: only local, same-origin JSON requests", () => {
+  let t: TestSandbox;
+  let port: number;
+  let id: string;
+  beforeAll(async () => {
+    t = await testSandbox();
+    port = t.sandbox.port;
+  });
+  afterAll(() => t.sandbox.stop());
+  beforeEach(async () => {
+    await t.admin("POST", "/reset");
+    id = (await t.call("POST", "/webhook", { body: webhookBody() })).body;
+  });
+
+  it("refuses a cross-site form that would mint a root token", async () => {
+    const form = { "content-type": "application/x-www-form-urlencoded", origin: "http://evil.example" };
+    const answer = await raw(port, "POST", "/__sandbox/tokens", form, "domain=/&token=minted-by-evil");
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ code: 4030, message: expect.stringContaining("evil.example") });
+    const use = await t.call("GET", "?domain=/", { token: "minted-by-evil" });
+    expect(use.status).toBe(401);
+  });
+
+  it("refuses form and text bodies even without an Origin, before anything changes", async () => {
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    const tokens = await raw(port, "POST", "/__sandbox/tokens", form, "domain=/&token=form-token");
+    expect(tokens).toMatchObject({ status: 415, body: { code: 4150 } });
+    expect((await t.call("GET", "?domain=/", { token: "form-token" })).status).toBe(401);
+
+    const event = await raw(
+      port,
+      "POST",
+      "/__sandbox/events",
+      form,
+      "domain=/sandbox/&endpointName=d&url=/3303/0/5700&value=1",
+    );
+    expect(event).toMatchObject({ status: 415, body: { code: 4150 } });
+
+    const edit = await raw(port, "POST", `/__sandbox/handlers/${id}`, form, "connectionConfig=garbage");
+    expect(edit).toMatchObject({ status: 415, body: { code: 4150 } });
+
+    const reset = await raw(port, "POST", "/__sandbox/reset", { "content-type": "text/plain" }, "x");
+    expect(reset).toMatchObject({ status: 415, body: { code: 4150 } });
+    const multipart = await raw(
+      port,
+      "POST",
+      "/__sandbox/reset",
+      { "content-type": "multipart/form-data; boundary=x" },
+      "--x--",
+    );
+    expect(multipart.status).toBe(415);
+    // A body without any Content-Type is not JSON either.
+    const untyped = await raw(port, "POST", "/__sandbox/reset", { "content-length": "2" }, "{}");
+    expect(untyped.status).toBe(415);
+    expect(await t.admin("GET", "/handlers")).toHaveLength(1);
+    expect(await t.admin("GET", "/handlers")).toEqual([
+      expect.objectContaining({ id, connectionConfig: expect.objectContaining({ uri: expect.any(String) }) }),
+    ]);
+  });
+
+  it("refuses a bodiless cross-site POST (reset) by its Origin, and Sec-Fetch-Site cross-site", async () => {
+    const reset = await raw(port, "POST", "/__sandbox/reset", { origin: "http://evil.example" });
+    expect(reset).toMatchObject({ status: 403, body: { code: 4030 } });
+    const nullOrigin = await raw(port, "POST", "/__sandbox/reset", { origin: "null" });
+    expect(nullOrigin.status).toBe(403);
+    const otherPort = await raw(port, "POST", "/__sandbox/reset", { origin: `http://127.0.0.1:${port + 1}` });
+    expect(otherPort.status).toBe(403);
+    const fetchMetadata = await raw(port, "POST", "/__sandbox/reset", { "sec-fetch-site": "cross-site" });
+    expect(fetchMetadata.status).toBe(403);
+    expect(await t.admin("GET", "/handlers")).toHaveLength(1);
+  });
+
+  it("accepts its own origin, with or without a JSON body", async () => {
+    const own = await raw(
+      port,
+      "POST",
+      "/__sandbox/tokens",
+      { ...json, origin: `http://localhost:${port}`, host: `localhost:${port}` },
+      JSON.stringify({ domain: "/acme/" }),
+    );
+    expect(own).toMatchObject({ status: 201, body: { domain: "/acme/" } });
+    const reset = await raw(port, "POST", "/__sandbox/reset", { origin: `http://127.0.0.1:${port}` });
+    expect(reset.status).toBe(200);
+    expect(await t.admin("GET", "/handlers")).toEqual([]);
+  });
+
+  it("refuses a Host that is not this machine (DNS rebinding) and accepts local names", async () => {
+    const rebound = await raw(port, "GET", "/__sandbox/handlers", { host: `attacker.example:${port}` });
+    expect(rebound).toMatchObject({ status: 403, body: { code: 4030 } });
+    expect(rebound.text).not.toContain("pw-secret");
+    const wrongPort = await raw(port, "GET", "/__sandbox/handlers", { host: "127.0.0.1:1" });
+    expect(wrongPort.status).toBe(403);
+    const noPort = await raw(port, "GET", "/__sandbox/handlers", { host: "localhost" });
+    expect(noPort.status).toBe(403);
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `LOCALHOST:${port}`]) {
+      const answer = await raw(port, "GET", "/__sandbox/handlers", { host });
+      expect(answer.status, host).toBe(200);
+      expect(answer.text).toContain("pw-secret");
+    }
+  });
+
+  it("leaves the DM API to DM's rules: any Host, any Origin", async () => {
+    const answer = await raw(port, "GET", "/api/coiotedm/v3/deviceEvents/handler", {
+      host: `dm.example:${port}`,
+      origin: "http://evil.example",
+      authorization: `Bearer ${token}`,
+    });
+    expect(answer.status).toBe(200);
+  });
+
+  it("validates out-of-band edits with the DM API's schemas: nothing undeliverable gets stored", async () => {
+    const garbage = await raw(
+      port,
+      "POST",
+      `/__sandbox/handlers/${id}`,
+      json,
+      JSON.stringify({ connectionConfig: "garbage" }),
+    );
+    expect(garbage).toMatchObject({ status: 400, body: { code: 4000 } });
+    expect(garbage.body.message).toContain("connectionConfig");
+    const unknownField = await raw(port, "POST", `/__sandbox/handlers/${id}`, json, '{"colour":"red"}');
+    expect(unknownField).toMatchObject({ status: 400, body: { code: 4000 } });
+    const moved = await raw(port, "POST", `/__sandbox/handlers/${id}`, json, '{"domain":"/other/"}');
+    expect(moved.status).toBe(400);
+    const events = await raw(
+      port,
+      "POST",
+      "/__sandbox/events?wait=true",
+      json,
+      JSON.stringify({ domain: "/sandbox/", endpointName: "d", url: "/3303/0/5700", value: 1 }),
+    );
+    expect(events.status).toBe(200);
+
+    // A good edit, and writing back what GET /handlers showed, still work.
+    const renamed = await raw(
+      port,
+      "POST",
+      `/__sandbox/handlers/${id}`,
+      json,
+      '{"name":"by hand","enabled":false}',
+    );
+    expect(renamed).toMatchObject({
+      status: 200,
+      body: { name: "by hand", enabled: false, status: "inactive" },
+    });
+    const [shown] = await t.admin("GET", "/handlers");
+    const writeBack = await raw(port, "POST", `/__sandbox/handlers/${id}`, json, JSON.stringify(shown));
+    expect(writeBack.status).toBe(200);
+  });
+
+  it("validates the other admin bodies", async () => {
+    const kafka = await raw(port, "PUT", "/__sandbox/domains/sandbox/kafka", json, '{"properties":7}');
+    expect(kafka).toMatchObject({ status: 400, body: { code: 4000 } });
+    const resetWithBody = await raw(port, "POST", "/__sandbox/reset", json, '{"everything":true}');
+    expect(resetWithBody).toMatchObject({ status: 400, body: { code: 4000 } });
+    expect(await t.admin("GET", "/handlers")).toHaveLength(1);
+  });
+});
+
+describe("admin API with an admin token", () => {
+  let t: TestSandbox;
+  beforeAll(async () => {
+    t = await testSandbox({ adminToken: "admin-secret" });
+  });
+  afterAll(() => t.sandbox.stop());
+
+  it("needs Authorization: Bearer <admin token> on every admin call; the DM API is unaffected", async () => {
+    const port = t.sandbox.port;
+    expect((await raw(port, "GET", "/__sandbox/handlers")).status).toBe(401);
+    expect((await raw(port, "GET", "/__sandbox/handlers", { authorization: "Bearer wrong" })).status).toBe(
+      401,
+    );
+    expect((await raw(port, "POST", "/__sandbox/reset", { authorization: `Bearer ${token}` })).status).toBe(
+      401,
+    );
+    const ok = await raw(port, "POST", "/__sandbox/reset", { authorization: "Bearer admin-secret" });
+    expect(ok.status).toBe(200);
+    expect((await t.call("GET", "")).status).toBe(200);
+  });
+});
