@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fchmodSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import type { EventHandlerConfiguration } from "../provider/schemas";
 import { ancestry } from "./domains";
 
@@ -20,6 +29,9 @@ interface Snapshot {
   domainKafkaProperties: Record<string, string>;
 }
 
+/** The data file holds every secret in clear: the owner alone may read it. */
+const secretFileMode = 0o600;
+
 /** All the sandbox's state, optionally persisted to a JSON file after every change. */
 export class Store {
   private handlers = new Map<string, StoredHandler>();
@@ -27,6 +39,7 @@ export class Store {
 
   constructor(private readonly dataFile?: string) {
     if (dataFile && existsSync(dataFile)) {
+      chmodSync(dataFile, secretFileMode); // a file from an older sandbox may still be world-readable
       const snapshot = JSON.parse(readFileSync(dataFile, "utf8")) as Snapshot;
       for (const handler of snapshot.handlers) this.handlers.set(handler.id, handler);
       for (const [domain, text] of Object.entries(snapshot.domainKafkaProperties))
@@ -94,7 +107,13 @@ export class Store {
     };
     // Write then rename, so a crash never leaves half a file.
     const temp = `${this.dataFile}.tmp`;
-    writeFileSync(temp, JSON.stringify(snapshot, null, 2));
+    const fd = openSync(temp, "w", secretFileMode);
+    try {
+      fchmodSync(fd, secretFileMode); // the mode above applies only to a new file: a leftover keeps its own
+      writeFileSync(fd, JSON.stringify(snapshot, null, 2));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, this.dataFile);
   }
 }

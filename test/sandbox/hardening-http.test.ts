@@ -1,4 +1,7 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testSandbox, type TestSandbox, token, webhookBody } from "./client";
 
@@ -227,5 +230,35 @@ describe("admin API with an admin token", () => {
     const ok = await raw(port, "POST", "/__sandbox/reset", { authorization: "Bearer admin-secret" });
     expect(ok.status).toBe(200);
     expect((await t.call("GET", "")).status).toBe(200);
+  });
+});
+
+describe("the data file", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "sandbox-hardening-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const mode = (file: string) => statSync(file).mode & 0o777;
+
+  it("is written readable by its owner only (0600), also when it already existed with 0644", async () => {
+    const fresh = path.join(dir, "fresh.json");
+    const first = await testSandbox({ dataFile: fresh });
+    try {
+      expect((await first.call("POST", "/webhook", { body: webhookBody() })).status).toBe(201);
+      expect(mode(fresh)).toBe(0o600);
+    } finally {
+      await first.sandbox.stop();
+    }
+
+    const old = path.join(dir, "old.json");
+    writeFileSync(old, JSON.stringify({ handlers: [], domainKafkaProperties: {} }), { mode: 0o644 });
+    chmodSync(old, 0o644);
+    const second = await testSandbox({ dataFile: old });
+    try {
+      expect(mode(old)).toBe(0o600); // before any write: the secrets already in it are not left readable
+      expect((await second.call("POST", "/webhook", { body: webhookBody() })).status).toBe(201);
+      for (const file of readdirSync(dir).filter((name) => name.startsWith("old.json")))
+        expect(mode(path.join(dir, file)), file).toBe(0o600);
+    } finally {
+      await second.sandbox.stop();
+    }
   });
 });
