@@ -6,6 +6,12 @@
 /** The engine's placeholder for a value not known until apply (pulumi/pulumi#6310: it reaches check and diff). */
 export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+export const isUnknown = (value: unknown): boolean => value === unknownValue;
+
+/** A JSON object (not an array, not null, not the unknown placeholder). */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 export function containsUnknown(value: unknown): boolean {
   if (value === unknownValue) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);

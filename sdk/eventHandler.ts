@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { splitSecrets } from "../provider/resources/eventHandler/secrets";
+import { splitSecretInputs } from "./secretInputs";
 import { providerFor } from "./stub";
 
 /** LwM2M telemetry: values of the given object, instance or resource paths (e.g. "/3303/0/5700", "/3303"). */
@@ -55,17 +55,17 @@ export interface WebhookConnectionConfigArgs {
   method?: pulumi.Input<"post" | "put" | "patch">;
   /** "generic" JSON (default) or InfluxDB line protocol. */
   format?: pulumi.Input<"generic" | "influxDb">;
-  auth?: BasicAuthArgs | TokenAuthArgs | CustomAuthArgs;
+  auth?: pulumi.Input<BasicAuthArgs | TokenAuthArgs | CustomAuthArgs>;
   /** Up to 20 headers; `$variable`s allowed in values. `Authorization` and other reserved names are refused. */
   additionalHeaders?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  bodyTemplate?: BodyTemplateArgs;
+  bodyTemplate?: pulumi.Input<BodyTemplateArgs>;
 }
 
 interface KafkaCommonArgs {
   topic: pulumi.Input<string>;
   /** Record headers; `$variable`s allowed in values. */
   headers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  bodyTemplate?: BodyTemplateArgs;
+  bodyTemplate?: pulumi.Input<BodyTemplateArgs>;
 }
 /** Produce with the domain's Kafka properties (set by a DM administrator). */
 export interface KafkaDomainPropertyConfigArgs extends KafkaCommonArgs {
@@ -87,7 +87,7 @@ interface EventHandlerCommonArgs {
   description?: pulumi.Input<string>;
   /** DM domain, e.g. "/acme/plant-1/". Defaults to coiote:domain, then to the caller's own domain. Changing it replaces the handler. */
   domain?: pulumi.Input<string>;
-  filter: FilterArgs;
+  filter: pulumi.Input<FilterArgs>;
   /** Keep the handler on after repeated delivery failures (needs elevated permission in DM). Default false. */
   allowFailures?: pulumi.Input<boolean>;
   /** Send DM's test event after every create or update and fail the step if it fails. Default true. */
@@ -101,11 +101,11 @@ interface EventHandlerCommonArgs {
 
 export interface WebhookEventHandlerArgs extends EventHandlerCommonArgs {
   type: "webhook";
-  connectionConfig: WebhookConnectionConfigArgs;
+  connectionConfig: pulumi.Input<WebhookConnectionConfigArgs>;
 }
 export interface KafkaEventHandlerArgs extends EventHandlerCommonArgs {
   type: "kafka";
-  connectionConfig: KafkaConnectionConfigArgs;
+  connectionConfig: pulumi.Input<KafkaConnectionConfigArgs>;
 }
 
 /** Arguments mirror the DM API's names; `type` decides the shape of `connectionConfig`. */
@@ -140,10 +140,7 @@ export class EventHandler extends pulumi.dynamic.Resource {
   declare readonly lastTest: pulumi.Output<EventHandlerLastTest | undefined>;
 
   constructor(name: string, args: EventHandlerArgs, opts?: pulumi.CustomResourceOptions) {
-    const { config, secrets } = splitSecrets<pulumi.Input<string>>(
-      args.type,
-      args.connectionConfig as unknown as Record<string, unknown>,
-    );
+    const { config, secrets } = splitSecretInputs(args.type, args.connectionConfig);
     super(
       eventHandlerProvider,
       name,
@@ -155,9 +152,9 @@ export class EventHandler extends pulumi.dynamic.Resource {
         domain: args.domain,
         filter: args.filter,
         connectionConfig: config,
-        // Secrets travel as one secret map, so the state keeps them encrypted even if the caller passed
-        // plain strings, while the rest of the configuration stays readable in diffs.
-        secrets: pulumi.secret(secrets),
+        // Each secret leaf travels as its own secret, so the state keeps it encrypted even if the caller
+        // passed a plain string, while the rest of the configuration stays readable in diffs.
+        secrets,
         allowFailures: args.allowFailures ?? false,
         testOnApply: args.testOnApply ?? true,
         adoptId: args.adoptId,

@@ -40,9 +40,10 @@ export interface InfluxBucketIntegrationArgs {
     name: pulumi.Input<string>;
     domain?: pulumi.Input<string>;
     description?: pulumi.Input<string>;
-    filter:
+    filter: pulumi.Input<
       | { type: "telemetry"; lwm2mUrls: pulumi.Input<pulumi.Input<string>[]> }
-      | { type: "lifecycle"; eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]> };
+      | { type: "lifecycle"; eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]> }
+    >;
     /** Quote telemetry values (for string resources), as the seed guide suggests. */
     stringValues?: boolean;
     /** Replace the default line-protocol body. */
@@ -114,13 +115,19 @@ export class InfluxBucketIntegration extends pulumi.ComponentResource {
     }
 
     this.writeUrl = pulumi.interpolate`${influxUrl.apply((u) => u.replace(/\/+$/, ""))}/api/v2/write?precision=ms&bucket=${this.bucketId}&${orgQuery}`;
-    const template =
-      args.handler.bodyTemplate ??
-      (args.handler.filter.type === "lifecycle"
+    const defaultTemplate = (filterType: string) =>
+      filterType === "lifecycle"
         ? influxBodyTemplates.lifecycle
         : args.handler.stringValues
           ? influxBodyTemplates.telemetryStringValues
-          : influxBodyTemplates.telemetry);
+          : influxBodyTemplates.telemetry;
+    // A filter given as a plain object names its type now; one given as an Output names it when it resolves.
+    const filterType = (args.handler.filter as { type?: unknown }).type;
+    const template =
+      args.handler.bodyTemplate ??
+      (typeof filterType === "string"
+        ? defaultTemplate(filterType)
+        : pulumi.output(args.handler.filter).apply((filter) => defaultTemplate(filter.type)));
     this.handler = new EventHandler(
       `${name}-handler`,
       {

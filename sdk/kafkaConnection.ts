@@ -4,6 +4,27 @@ import { providerFor } from "./stub";
 
 const kafkaConnectionProvider = providerFor("KafkaConnection");
 
+/** Producer properties that carry credentials (ssl.key.password, basic.auth.user.info, sasl.*.secret…). */
+const sensitiveProperty = /password|secret|key|jaas|user\.info|token|credential/i;
+
+/**
+ * Extra properties with the values of credential-bearing keys made secrets, so the state keeps them
+ * encrypted while the others stay readable in diffs; a map given as an Output is kept secret whole.
+ */
+function secretSensitiveProperties(
+  properties: KafkaConnectionArgs["extraProperties"],
+): KafkaConnectionArgs["extraProperties"] {
+  if (properties === undefined) return undefined;
+  if (pulumi.Output.isInstance(properties) || typeof (properties as { then?: unknown }).then === "function")
+    return pulumi.secret(properties);
+  return Object.fromEntries(
+    Object.entries(properties as Record<string, pulumi.Input<string>>).map(([key, value]) => [
+      key,
+      sensitiveProperty.test(key) ? pulumi.secret(value) : value,
+    ]),
+  );
+}
+
 export interface KafkaConnectionArgs {
   /** Produce with the domain's Kafka properties (set by a DM administrator) instead of the settings below. */
   useDomainProperties?: boolean;
@@ -49,6 +70,7 @@ export class KafkaConnection extends pulumi.dynamic.Resource {
       {
         ...args,
         password: args.password === undefined ? undefined : pulumi.secret(args.password),
+        extraProperties: secretSensitiveProperties(args.extraProperties),
         properties: undefined,
         lastVerification: undefined,
       },
@@ -66,7 +88,7 @@ export class KafkaConnection extends pulumi.dynamic.Resource {
   handlerConnection(target: {
     topic: pulumi.Input<string>;
     headers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    bodyTemplate?: BodyTemplateArgs;
+    bodyTemplate?: pulumi.Input<BodyTemplateArgs>;
   }): KafkaConnectionConfigArgs {
     if (this.domainProperties) return { type: "domainProperty", ...target };
     return { type: "custom", ...target, value: this.properties.apply((p) => p ?? "") };

@@ -13,7 +13,9 @@ describe.sequential("the real Pulumi engine runs a dynamic-resource program", ()
     stack = await programStack({ program: "test/programs/smoke", config: { label: { value: "a" } } }, (fn) =>
       cleanups.push(fn),
     );
-    const { operations } = await stack.up();
+    // Through the CLI, as users run it: a preview phase first, then the update.
+    const { previewOperations, operations } = await stack.up();
+    expect(previewOperations).toEqual({ thing: "create" });
     expect(operations).toEqual({ thing: "create" });
     expect(await stack.outputs()).toEqual({ thingId: "smoke-a" });
   });

@@ -7,7 +7,8 @@ import {
   type Stack,
 } from "@pulumi/pulumi/automation";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { offlinePulumiEnv, repoRoot } from "./pulumiEnv";
 
@@ -17,6 +18,28 @@ export type OperationsByName = Record<string, OpType>;
 export interface StackRunResult {
   operations: OperationsByName;
   stdout: string;
+}
+
+/** A CLI `up`: what its preview phase planned, then what the update did. */
+export interface UpResult extends StackRunResult {
+  previewOperations: OperationsByName;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A failed `pulumi` command; the message carries its output, as the CLI showed it to a user. */
+export class PulumiCliError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly result: CliResult,
+  ) {
+    super(`pulumi ${args.join(" ")} exited with ${result.code}\n${result.stdout}\n${result.stderr}`);
+    this.name = "PulumiCliError";
+  }
 }
 
 export interface ProgramStackOptions {
@@ -59,6 +82,9 @@ export class ProgramStack {
     readonly stack: Stack,
     readonly workDir: string,
     private readonly scratch: string,
+    /** The environment the CLI runs with: offline switches, file backend, passphrase, PULUMI_HOME. */
+    readonly env: Record<string, string>,
+    private readonly pulumiPath: string,
   ) {}
 
   static async create(options: ProgramStackOptions): Promise<ProgramStack> {
@@ -73,29 +99,84 @@ export class ProgramStack {
     // Loaded lazily so that the benchmarks, which run outside vitest, can use this harness too.
     const bin = options.pulumiBin ?? (await import("vitest")).inject("pulumiBin");
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
+    const pulumiHome = path.join(scratch, "home");
+    const envVars = {
+      ...offlinePulumiEnv(),
+      PULUMI_BACKEND_URL: `file://${backendDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "coiote-test-passphrase",
+      // The engine first, then the Node.js that runs the program (NODE_BIN_DIR: e.g. the Node 24 run).
+      PATH: [bin, process.env.NODE_BIN_DIR, process.env.PATH ?? ""].filter(Boolean).join(path.delimiter),
+      ...options.env,
+    };
     const stack = await LocalWorkspace.createOrSelectStack(
       { stackName: `t${id}`, workDir },
-      {
-        pulumiCommand,
-        pulumiHome: path.join(scratch, "home"),
-        envVars: {
-          ...offlinePulumiEnv(),
-          PULUMI_BACKEND_URL: `file://${backendDir}`,
-          PULUMI_CONFIG_PASSPHRASE: "coiote-test-passphrase",
-          PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
-          ...options.env,
-        },
-      },
+      { pulumiCommand, pulumiHome, envVars },
     );
-    const programStack = new ProgramStack(stack, workDir, scratch);
+    // PULUMI_DEBUG_COMMANDS makes the CLI accept --event-log (as the Automation API does), from which the
+    // harness reads the operations; it changes nothing else about the run.
+    const cliEnv = { ...envVars, PULUMI_HOME: pulumiHome, PULUMI_DEBUG_COMMANDS: "true" };
+    const programStack = new ProgramStack(stack, workDir, scratch, cliEnv, path.join(bin, "pulumi"));
     if (options.config) await stack.setAllConfig(options.config);
     return programStack;
   }
 
-  async up(): Promise<StackRunResult> {
-    const events: EngineEvent[] = [];
-    const result = await this.stack.up({ onEvent: (e) => events.push(e), color: "never" });
-    return { operations: collectOperations(events), stdout: result.stdout };
+  /**
+   * Runs the `pulumi` CLI in the program's folder against this stack, as a user types it (the stack is
+   * selected by --stack, the output is plain text). Resolves with the exit code; see `run` for failures.
+   */
+  cli(args: string[], options: { stdin?: string } = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        this.pulumiPath,
+        [...args, "--stack", this.stack.name, "--color", "never", "--non-interactive"],
+        { cwd: this.workDir, env: { ...process.env, ...this.env }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+          if (error && typeof error.code !== "number") reject(error);
+          else resolve({ code, stdout, stderr });
+        },
+      );
+      child.stdin?.end(options.stdin ?? "");
+    });
+  }
+
+  /** Like `cli`, but a non-zero exit is an error that carries the output. */
+  async run(args: string[]): Promise<CliResult> {
+    const result = await this.cli(args);
+    if (result.code !== 0) throw new PulumiCliError(args, result);
+    return result;
+  }
+
+  /** A CLI command with an engine event log, read back after it ends (also when it failed). */
+  private async withEvents(args: string[]): Promise<{ result: CliResult; events: EngineEvent[] }> {
+    const logFile = path.join(this.scratch, `events-${randomBytes(4).toString("hex")}.jsonl`);
+    try {
+      const result = await this.cli([...args, "--event-log", logFile]);
+      const text = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+      const events = text
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => JSON.parse(line) as EngineEvent);
+      if (result.code !== 0) throw new PulumiCliError(args, result);
+      return { result, events };
+    } finally {
+      rmSync(logFile, { force: true });
+    }
+  }
+
+  /**
+   * `pulumi up --yes`, exactly as a user or a pipeline runs it: the CLI first previews (every output not
+   * created yet is unknown), then updates. Both phases' operations are reported.
+   */
+  async up(): Promise<UpResult> {
+    const { result, events } = await this.withEvents(["up", "--yes"]);
+    const planned = events.filter((e) => e.resourcePreEvent?.planning === true);
+    const applied = events.filter((e) => e.resourcePreEvent && e.resourcePreEvent.planning !== true);
+    return {
+      previewOperations: collectOperations(planned),
+      operations: collectOperations(applied),
+      stdout: result.stdout,
+    };
   }
 
   async preview(): Promise<StackRunResult & { changes: number }> {
@@ -107,11 +188,11 @@ export class ProgramStack {
     return { operations: collectOperations(events), stdout: result.stdout, changes };
   }
 
-  /** Refresh, then report what it changed in state (an empty map means the state was the truth). */
+  /** `pulumi refresh --yes`, then what it changed in state (an empty map means the state was the truth). */
   async refresh(): Promise<StackRunResult & { changes: number }> {
-    const events: EngineEvent[] = [];
-    const result = await this.stack.refresh({ onEvent: (e) => events.push(e), color: "never" });
-    const summary = result.summary.resourceChanges ?? {};
+    const { result, events } = await this.withEvents(["refresh", "--yes"]);
+    // The preview phase reports a summary too; the last one is the refresh's own.
+    const summary = events.filter((e) => e.summaryEvent).at(-1)?.summaryEvent?.resourceChanges ?? {};
     const changes = Object.entries(summary)
       .filter(([op]) => op !== "same")
       .reduce((sum, [, count]) => sum + (count ?? 0), 0);
@@ -121,6 +202,7 @@ export class ProgramStack {
       const metadata = event.resOutputsEvent?.metadata;
       if (
         !metadata ||
+        event.resOutputsEvent?.planning === true ||
         metadata.type === "pulumi:pulumi:Stack" ||
         metadata.type.startsWith("pulumi:providers:")
       )
@@ -130,8 +212,9 @@ export class ProgramStack {
     return { operations, stdout: result.stdout, changes };
   }
 
+  /** `pulumi destroy --yes`, preview phase included. */
   async destroy(): Promise<void> {
-    await this.stack.destroy({ color: "never" });
+    await this.run(["destroy", "--yes"]);
   }
 
   async setConfig(config: ConfigMap): Promise<void> {

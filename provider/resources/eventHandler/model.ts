@@ -1,6 +1,13 @@
 import { normalizeDomain } from "../../config";
-import { sameValue, sortedUnique } from "../../canonical";
-import { getPath, type HandlerKind, joinSecrets, type SecretMap, splitSecrets } from "./secrets";
+import { isObject, isUnknown, sameValue, sortedUnique } from "../../canonical";
+import {
+  getPath,
+  type HandlerKind,
+  joinSecrets,
+  presentSecrets,
+  type SecretMap,
+  splitSecrets,
+} from "./secrets";
 
 /** DM's write-only mask (dm-api.md Decision 5): a masked value read back is never a change. */
 export const maskedValue = "********";
@@ -44,10 +51,18 @@ export const updatableFields = [
 ] as const;
 export const replaceFields = ["type", "domain"] as const;
 
+/**
+ * The canonical forms below are total: during preview any part of a state may be the engine's unknown
+ * placeholder, or anything a program put there, and they leave whatever they do not understand as it is.
+ */
+const sortedIfList = <T extends string>(values: T[]): T[] =>
+  Array.isArray(values) ? sortedUnique(values) : values;
+
 function canonicalFilter(filter: Filter): Filter {
-  return filter.type === "telemetry"
-    ? { type: "telemetry", lwm2mUrls: sortedUnique(filter.lwm2mUrls) }
-    : { type: "lifecycle", eventTypes: sortedUnique(filter.eventTypes) };
+  if (!isObject(filter)) return filter;
+  if (filter.type === "telemetry") return { ...filter, lwm2mUrls: sortedIfList(filter.lwm2mUrls) };
+  if (filter.type === "lifecycle") return { ...filter, eventTypes: sortedIfList(filter.eventTypes) };
+  return filter;
 }
 
 /** Defaults filled in and spellings unified, so an omitted default never looks like a change. */
@@ -55,6 +70,7 @@ export function canonicalConnectionConfig(
   kind: HandlerKind,
   config: Record<string, unknown>,
 ): Record<string, unknown> {
+  if (!isObject(config)) return config;
   if (kind === "webhook") {
     return {
       ...config,
@@ -75,10 +91,13 @@ export function canonicalState(state: HandlerState): HandlerState {
   return {
     ...state,
     description: state.description === "" ? null : (state.description ?? null),
-    domain: state.domain === undefined ? undefined : normalizeDomain(state.domain),
+    domain:
+      typeof state.domain === "string" && !isUnknown(state.domain)
+        ? normalizeDomain(state.domain)
+        : state.domain,
     filter: canonicalFilter(state.filter),
     connectionConfig: canonicalConnectionConfig(state.type, state.connectionConfig),
-    secrets: state.secrets ?? {},
+    secrets: presentSecrets(state.secrets),
     allowFailures: state.allowFailures ?? false,
     enabled: state.enabled ?? true,
     testOnApply: state.testOnApply ?? true,

@@ -93,9 +93,15 @@ export async function check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.
   const failures = validateHandlerInputs(news);
   if (failures.length > 0) return { failures };
   const domain =
-    news.domain !== undefined && !containsUnknown(news.domain) ? normalizeDomain(news.domain) : news.domain;
-  // Undefined members would break the engine's Struct conversion (pulumi#2205): drop them.
-  return { inputs: plainJson({ ...news, domain: domain ?? olds?.domain ?? defaultDomain() }) };
+    typeof news.domain === "string" && !containsUnknown(news.domain)
+      ? normalizeDomain(news.domain)
+      : news.domain;
+  // The inputs in the outputs' canonical form (DM's defaults filled in, lists sorted), so that a preview
+  // compares like with like and shows the user's change and nothing else; unknown parts stay unknown.
+  // Undefined members would break the engine's Struct conversion (pulumi#2205): plainJson drops them.
+  return {
+    inputs: plainJson(canonicalState({ ...news, domain: domain ?? olds?.domain ?? defaultDomain() })),
+  };
 }
 
 export async function diff(

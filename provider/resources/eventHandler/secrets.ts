@@ -49,9 +49,22 @@ export function splitSecrets<T>(kind: HandlerKind, config: Node): { config: Node
   return { config: publicPart, secrets };
 }
 
-/** Puts the secret leaves back, building the body DM expects. */
-export function joinSecrets(config: Node, secrets: SecretMap): Node {
+/**
+ * Puts the secret leaves back, building the body DM expects. A leaf without a value (an SDK that resolved
+ * an absent secret of an object given as an Output sends null) is no secret at all.
+ */
+export function joinSecrets(config: Node, secrets: SecretMap<unknown>): Node {
   let full = config;
-  for (const [path, value] of Object.entries(secrets)) full = withPath(full, path.split("."), value);
+  for (const [path, value] of Object.entries(secrets)) {
+    if (value !== null && value !== undefined) full = withPath(full, path.split("."), value);
+  }
   return full;
+}
+
+/** The secret leaves that hold a value; anything but a map (an unknown one during preview) is kept as it is. */
+export function presentSecrets<T>(secrets: SecretMap<T | null | undefined> | undefined): SecretMap<T> {
+  if (!isNode(secrets)) return (secrets ?? {}) as SecretMap<T>;
+  return Object.fromEntries(
+    Object.entries(secrets).filter(([, value]) => value !== null && value !== undefined),
+  ) as SecretMap<T>;
 }

@@ -1,39 +1,58 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { containsUnknown, unknownValue } from "../../canonical";
+import { containsUnknown, isObject, isUnknown, unknownValue } from "../../canonical";
+import { failureAt, pathText } from "../../checkFailures";
 import { redact } from "../../client/redact";
 import { eventHandlerConfigurationSchema, eventHandlerSchema, handlerTestResultSchema } from "../../schemas";
 import type { ApiHandler, HandlerState } from "./model";
-import { getPath, joinSecrets } from "./secrets";
+import { getPath, type HandlerKind, joinSecrets, type SecretMap, secretPaths } from "./secrets";
 
 const handlerIdPattern = /^[0-9a-f]{24}$/;
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path
-    .map((key) => (typeof key === "number" ? `[${key}]` : String(key)))
-    .join(".")
-    .replace(/\.\[/g, "[");
-}
-
-/** True when the value at `path`, or any value on the way to it, is not known yet (preview). */
-function unknownOnPath(root: unknown, path: readonly PropertyKey[]): boolean {
+/** The value at `path`, or the unknown placeholder if anything on the way to it is not known yet. */
+function valueOnPath(root: unknown, path: readonly PropertyKey[]): unknown {
   let node: unknown = root;
   for (const key of path) {
-    if (node === unknownValue) return true;
-    if (node === null || typeof node !== "object") return false;
+    if (isUnknown(node)) return unknownValue;
+    if (node === null || typeof node !== "object") return undefined;
     node = (node as Record<PropertyKey, unknown>)[key as string];
   }
-  return containsUnknown(node);
+  return node;
+}
+
+/**
+ * The secret leaves to validate the configuration with. While the secrets are not known yet (preview),
+ * every secret the configuration may hold is taken as an unknown value, so nothing is reported missing.
+ */
+function secretsForValidation(kind: unknown, config: unknown, secrets: unknown): SecretMap<unknown> {
+  if (isObject(secrets)) return secrets;
+  if (!isUnknown(secrets) || !isObject(config)) return {};
+  const kinds: HandlerKind[] = kind === "webhook" || kind === "kafka" ? [kind] : ["webhook", "kafka"];
+  const possible: SecretMap<unknown> = {};
+  for (const path of kinds.flatMap((k) => secretPaths[k])) {
+    const parent = path.split(".").slice(0, -1);
+    if (parent.length === 0 || isObject(valueOnPath(config, parent))) possible[path] = unknownValue;
+  }
+  return possible;
+}
+
+/** True when the path points at a secret leaf, or at an object that holds one. */
+function holdsSecret(kind: unknown, path: readonly PropertyKey[]): boolean {
+  if (path[0] !== "connectionConfig") return path[0] === "secrets";
+  const inner = path.slice(1).join(".");
+  const paths: readonly string[] = kind === "webhook" || kind === "kafka" ? secretPaths[kind] : [];
+  return inner === "" || paths.some((secret) => secret === inner || secret.startsWith(`${inner}.`));
 }
 
 /**
  * Validates a handler's inputs against the shared API schemas (the ones the sandbox enforces), so a bad
  * value is reported at preview with the property and the reason, before any API call. Values not known
- * until apply are skipped. Secret values never appear in a message.
+ * until apply, at any level, are skipped. Secret values never appear in a message.
  */
 export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckFailure[] {
   const failures: pulumi.dynamic.CheckFailure[] = [];
-  const secretValues = Object.values(news.secrets ?? {}).filter((v) => typeof v === "string");
+  const secrets = secretsForValidation(news.type, news.connectionConfig, news.secrets);
+  const secretValues = Object.values(secrets).filter((v): v is string => typeof v === "string");
   const body = {
     type: news.type,
     name: news.name,
@@ -41,18 +60,22 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
     description: news.description ?? null,
     domain: news.domain ?? null,
     filter: news.filter,
-    connectionConfig:
-      news.connectionConfig && typeof news.connectionConfig === "object"
-        ? joinSecrets(news.connectionConfig, news.secrets ?? {})
-        : news.connectionConfig,
+    connectionConfig: isObject(news.connectionConfig)
+      ? joinSecrets(news.connectionConfig, secrets)
+      : news.connectionConfig,
     allowFailures: news.allowFailures ?? false,
   };
   const result = eventHandlerConfigurationSchema.safeParse(body);
   if (!result.success) {
     for (const issue of (result.error as z.ZodError).issues) {
-      if (unknownOnPath(body, issue.path)) continue;
-      const property = pathText(issue.path) || "(handler)";
-      failures.push({ property, reason: redact(issue.message, secretValues) });
+      const value = valueOnPath(body, issue.path);
+      if (containsUnknown(value)) continue;
+      failures.push(
+        failureAt(issue.path, redact(issue.message, secretValues), {
+          value,
+          secret: holdsSecret(news.type, issue.path),
+        }),
+      );
     }
   }
   if (
@@ -60,7 +83,7 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
     typeof news.testOnApply !== "boolean" &&
     !containsUnknown(news.testOnApply)
   ) {
-    failures.push({ property: "testOnApply", reason: "must be true or false" });
+    failures.push(failureAt(["testOnApply"], "must be true or false"));
   }
   const adoptId = news.adoptId;
   if (
@@ -68,10 +91,7 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
     !containsUnknown(adoptId) &&
     (typeof adoptId !== "string" || !handlerIdPattern.test(adoptId))
   ) {
-    failures.push({
-      property: "adoptId",
-      reason: "must be a DM handler id: 24 lowercase hexadecimal characters",
-    });
+    failures.push(failureAt(["adoptId"], "must be a DM handler id: 24 lowercase hexadecimal characters"));
   }
   return failures;
 }

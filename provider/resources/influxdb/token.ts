@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, plainJson, sameValue } from "../../canonical";
+import { failureAt } from "../../checkFailures";
 import { influxApis, influxError, isNotFound, resolveOrgId } from "./client";
 
 export interface Permission {
@@ -48,12 +49,15 @@ export async function check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic
       news.permissions.forEach((p, i) => {
         if (containsUnknown(p)) return;
         if (p.action !== "read" && p.action !== "write")
-          failures.push({ property: `permissions[${i}].action`, reason: 'must be "read" or "write"' });
+          failures.push(
+            failureAt(["permissions", i, "action"], 'must be "read" or "write"', { value: p.action }),
+          );
         if (!p.resource || typeof p.resource.type !== "string" || p.resource.type === "")
-          failures.push({
-            property: `permissions[${i}].resource.type`,
-            reason: "must name a resource type, e.g. buckets",
-          });
+          failures.push(
+            failureAt(["permissions", i, "resource", "type"], "must name a resource type, e.g. buckets", {
+              value: p.resource?.type,
+            }),
+          );
       });
     }
   }

@@ -31,7 +31,6 @@ const specFields = [
 ] as const;
 
 export async function check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-  if (containsUnknown(news)) return { inputs: news };
   const failures = validateKafkaConnection(news);
   return failures.length > 0
     ? { failures }

@@ -1,3 +1,6 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { containsUnknown } from "../../canonical";
+import { failureAt, type PropertyPath } from "../../checkFailures";
 /**
  * Renders a Kafka producer connection as the `.properties` text DM takes, with the SASL credentials in a
  * correctly escaped `sasl.jaas.config` line, and says what is wrong with a connection before any call.
@@ -27,10 +30,20 @@ const jaasQuote = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"
 /** .properties values: a backslash starts an escape, so it must be doubled; line breaks cannot appear. */
 const propertiesValue = (value: string) => value.replace(/\\/g, "\\\\");
 
-export function validateKafkaConnection(
-  spec: KafkaConnectionSpec,
-): Array<{ property: string; reason: string }> {
-  const failures: Array<{ property: string; reason: string }> = [];
+/** A value known now (during preview any input may be the engine's unknown placeholder). */
+const known = <T>(value: T): value is Exclude<T, undefined> => value !== undefined && !containsUnknown(value);
+
+/**
+ * What is wrong with a connection, property by property, judged on what is known: a check that needs a
+ * value not known until apply (say, the security protocol) is left to the `up` that knows it.
+ * The password never appears in a message, and is reported so that the engine does not print it either.
+ */
+export function validateKafkaConnection(spec: KafkaConnectionSpec): pulumi.dynamic.CheckFailure[] {
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  const fail = (path: PropertyPath, reason: string, value?: unknown) =>
+    failures.push(
+      failureAt(path, reason, { value, secret: path[0] === "password" || path[0] === "extraProperties" }),
+    );
   if (spec.useDomainProperties) {
     for (const key of [
       "bootstrapServers",
@@ -41,63 +54,56 @@ export function validateKafkaConnection(
       "extraProperties",
     ] as const) {
       if (spec[key] !== undefined)
-        failures.push({
-          property: key,
-          reason: "cannot be set with useDomainProperties: the domain's Kafka properties apply",
-        });
+        fail([key], "cannot be set with useDomainProperties: the domain's Kafka properties apply");
     }
     return failures;
   }
-  if (!spec.bootstrapServers?.length)
-    failures.push({ property: "bootstrapServers", reason: "must list at least one host:port" });
-  spec.bootstrapServers?.forEach((server, i) => {
-    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(server))
-      failures.push({ property: `bootstrapServers[${i}]`, reason: `"${server}" is not host:port` });
-  });
-  const protocol = spec.securityProtocol ?? "PLAINTEXT";
-  if (!["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].includes(protocol)) {
-    failures.push({
-      property: "securityProtocol",
-      reason: "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL",
+  const servers = spec.bootstrapServers;
+  if (servers === undefined || (Array.isArray(servers) && servers.length === 0))
+    fail(["bootstrapServers"], "must list at least one host:port");
+  else if (Array.isArray(servers))
+    servers.forEach((server, i) => {
+      if (known(server) && (typeof server !== "string" || !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(server)))
+        fail(["bootstrapServers", i], "is not host:port", server);
     });
+  else if (known(servers)) fail(["bootstrapServers"], "must list at least one host:port");
+  const protocol = spec.securityProtocol ?? "PLAINTEXT";
+  if (known(protocol) && !["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].includes(protocol)) {
+    fail(["securityProtocol"], "must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
   }
-  const sasl = protocol.startsWith("SASL_");
-  if (sasl) {
-    if (!spec.saslMechanism || !(spec.saslMechanism in loginModules)) {
-      failures.push({
-        property: "saslMechanism",
-        reason: "must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with a SASL security protocol",
-      });
+  if (known(protocol) && protocol.startsWith("SASL_")) {
+    const mechanism = spec.saslMechanism;
+    if (mechanism === undefined || (known(mechanism) && !(mechanism in loginModules))) {
+      fail(["saslMechanism"], "must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 with a SASL security protocol");
     }
-    if (!spec.username)
-      failures.push({ property: "username", reason: "is required with a SASL security protocol" });
-    if (!spec.password)
-      failures.push({ property: "password", reason: "is required with a SASL security protocol" });
-  } else {
+    if (spec.username === undefined || spec.username === "")
+      fail(["username"], "is required with a SASL security protocol");
+    if (spec.password === undefined || spec.password === "")
+      fail(["password"], "is required with a SASL security protocol");
+  } else if (known(protocol)) {
     for (const key of ["saslMechanism", "username", "password"] as const) {
       if (spec[key] !== undefined)
-        failures.push({
-          property: key,
-          reason: `only applies with securityProtocol SASL_PLAINTEXT or SASL_SSL`,
-        });
+        fail([key], "only applies with securityProtocol SASL_PLAINTEXT or SASL_SSL");
     }
   }
   for (const key of ["username", "password"] as const) {
-    if (spec[key] && /[\r\n]/.test(spec[key]!))
-      failures.push({ property: key, reason: "must not contain line breaks" });
+    const value = spec[key];
+    if (known(value) && /[\r\n]/.test(value)) fail([key], "must not contain line breaks");
   }
-  for (const [key, value] of Object.entries(spec.extraProperties ?? {})) {
-    const property = `extraProperties["${key}"]`;
+  const extra = spec.extraProperties;
+  if (known(extra) && (typeof extra !== "object" || extra === null || Array.isArray(extra))) {
+    fail(["extraProperties"], "must be a map of property names to string values");
+    return failures;
+  }
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    const path = ["extraProperties", key];
     if (overriddenByDm.includes(key))
-      failures.push({
-        property,
-        reason: `DM sets ${key} itself (retries=0, max.block.ms=8000) and overrides any value`,
-      });
+      fail(path, `DM sets ${key} itself (retries=0, max.block.ms=8000) and overrides any value`);
     else if (ownedByArgs.includes(key))
-      failures.push({ property, reason: `${key} comes from the typed arguments; set those instead` });
-    else if (!/^[A-Za-z0-9._-]+$/.test(key))
-      failures.push({ property, reason: "is not a valid Kafka property name" });
-    else if (/[\r\n]/.test(value)) failures.push({ property, reason: "must not contain line breaks" });
+      fail(path, `${key} comes from the typed arguments; set those instead`);
+    else if (!/^[A-Za-z0-9._-]+$/.test(key)) fail(path, "is not a valid Kafka property name");
+    else if (known(value) && typeof value !== "string") fail(path, "must be a string");
+    else if (known(value) && /[\r\n]/.test(value)) fail(path, "must not contain line breaks");
   }
   return failures;
 }
