@@ -1,13 +1,22 @@
+import { hasDotSegment } from "../provider/schemas";
 import { codes, DmError } from "./errors";
 
 const domainPattern = /^\/([A-Za-z0-9_.-]+\/)*$/;
 
-/** Domains are paths: "/", "/acme/", "/acme/plant-1/". Accepts them without the outer slashes too. */
+/**
+ * Domains are paths: "/", "/acme/", "/acme/plant-1/". Accepts them without the outer slashes too, but
+ * not "." or ".." segments (the provider's schema refuses those as well).
+ */
 export function parseDomain(raw: string): string {
   const trimmed = raw.trim().replace(/^\/+|\/+$/g, "");
   const domain = trimmed === "" ? "/" : `/${trimmed}/`;
   if (!domainPattern.test(domain))
     throw new DmError(codes.invalidPayload, `"${raw}" is not a valid domain path`);
+  if (hasDotSegment(domain))
+    throw new DmError(
+      codes.invalidPayload,
+      `"${raw}" is not a valid domain path: "." and ".." segments are not domain names`,
+    );
   return domain;
 }
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import {
   eventHandlerConfigurationSchema,
+  headerBreakingCharacters,
   type EventHandlerConfiguration,
   isReservedNonAuthHeader,
   kafkaHandlerUpdateSchema,
@@ -55,6 +56,14 @@ function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
     ([name, value]) => isReservedNonAuthHeader(name) && typeof value === "string",
   );
   if (lifted.length === 0) return parse(body);
+  // Never sent, but stored and returned: held to the schema's rule for values all the same.
+  const broken = lifted.find(([, value]) => headerBreakingCharacters.test(value as string));
+  if (broken) {
+    throw new DmError(
+      codes.invalidPayload,
+      `invalid payload: connectionConfig.additionalHeaders.${broken[0]}: the value of header "${broken[0]}" must not contain CR, LF or NUL characters`,
+    );
+  }
   const total = Object.keys(headers).length;
   if (total > maxCustomHeaders) {
     throw new DmError(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { filterSchema } from "./filter";
+import { hasDotSegment } from "./limits";
 import { kafkaConnectionConfigSchema } from "./kafkaConnectionConfig";
 import { webhookConnectionConfigSchema } from "./webhookConnectionConfig";
 
@@ -13,7 +14,11 @@ const common = {
     .max(256, { error: "must be at most 256 characters" }),
   enabled: z.boolean({ error: "must be true or false" }),
   filter: filterSchema,
-  domain: z.string().regex(domainPattern, { error: 'must be a domain path like "/acme/plant-1/"' }).nullish(),
+  domain: z
+    .string()
+    .regex(domainPattern, { error: 'must be a domain path like "/acme/plant-1/"' })
+    .refine((domain) => !hasDotSegment(domain), { error: 'must not have "." or ".." segments' })
+    .nullish(),
   description: z
     .string({ error: "must be a string" })
     .max(1024, { error: "must be at most 1024 characters" })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { forbiddenHeaderNames, maxCustomHeaders } from "./limits";
+import { forbiddenHeaderNames, headerBreakingCharacters, maxCustomHeaders } from "./limits";
 
 /** RFC 9110 token characters: what an HTTP header name may contain. */
 const httpHeaderName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -19,6 +19,15 @@ export function isReservedNonAuthHeader(name: string): boolean {
   return isReservedHeaderName(name) && !isAuthorizationHeader(name);
 }
 
+/** The value never appears in the message: it may be a secret (an API key in a custom header). */
+function breakingValueIssue(name: string) {
+  return {
+    code: "custom" as const,
+    path: [name],
+    message: `the value of header "${name}" must not contain CR, LF or NUL characters`,
+  };
+}
+
 function countIssue(count: number) {
   return {
     code: "custom" as const,
@@ -28,14 +37,15 @@ function countIssue(count: number) {
 
 /**
  * Webhook `additionalHeaders`: valid HTTP names, none that DM reserves (DZ-DIC), at most 20; `$variables`
- * are allowed in values only. `Authorization` gets a hint, since connectionConfig.auth is where it belongs.
+ * are allowed in values only, CR, LF and NUL nowhere (they would split or cut the header line). `Authorization` gets a hint, since connectionConfig.auth is where it belongs.
  */
 export const webhookHeadersSchema = z
   .record(z.string(), z.string({ error: "header values must be strings" }))
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);
     if (names.length > maxCustomHeaders) ctx.addIssue(countIssue(names.length));
-    for (const name of names) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (headerBreakingCharacters.test(value)) ctx.addIssue(breakingValueIssue(name));
       if (!httpHeaderName.test(name)) {
         ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a valid header name` });
       } else if (isReservedHeaderName(name)) {
@@ -49,16 +59,24 @@ export const webhookHeadersSchema = z
   });
 
 /**
- * Kafka record headers: at most 20, non-empty names. HTTP's reserved names mean nothing on a Kafka record
- * (DM's own example sends an `Origin` header), so none is refused.
+ * Kafka record headers: at most 20, non-empty names, no CR, LF or NUL (DM builds them like its HTTP
+ * headers). HTTP's reserved names mean nothing on a Kafka record (DM's own example sends an `Origin`
+ * header), so none is refused.
  */
 export const kafkaHeadersSchema = z
   .record(z.string(), z.string({ error: "header values must be strings" }))
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);
     if (names.length > maxCustomHeaders) ctx.addIssue(countIssue(names.length));
-    for (const name of names) {
+    for (const [name, value] of Object.entries(headers)) {
       if (name.trim() === "")
         ctx.addIssue({ code: "custom", path: [name], message: "header names must not be empty" });
+      else if (headerBreakingCharacters.test(name))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `header name ${JSON.stringify(name)} must not contain CR, LF or NUL characters`,
+        });
+      if (headerBreakingCharacters.test(value)) ctx.addIssue(breakingValueIssue(name));
     }
   });

@@ -19,3 +19,14 @@ export const forbiddenHeaderNames = [
 ] as const;
 export const handlerIdPattern = /^[0-9a-f]{24}$/;
 export const lwm2mUrlPattern = /^(\/\d+){1,4}$/;
+
+/** CR, LF and NUL end or corrupt an HTTP header line: no receiver could ever get such a header. */
+export const headerBreakingCharacters = /[\r\n\0]/;
+
+/**
+ * A "." or ".." segment ("/acme/../"): a path walk, not a domain. DM's domains are names; accepting the
+ * walk would make "/acme/../" a different, visible-to-"/acme/" spelling of "/".
+ */
+export function hasDotSegment(domain: string): boolean {
+  return domain.split("/").some((segment) => segment === "." || segment === "..");
+}

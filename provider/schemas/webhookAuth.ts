@@ -1,4 +1,14 @@
 import { z } from "zod";
+import { headerBreakingCharacters } from "./limits";
+
+/** A value that goes into the Authorization header, so CR, LF and NUL would break it (never echoed). */
+const headerSafe = (what: string) =>
+  z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .refine((value) => !headerBreakingCharacters.test(value), {
+      error: `must not contain CR, LF or NUL characters (it is sent ${what})`,
+    });
 
 export const basicAuthSchema = z.strictObject({
   type: z.literal("basic"),
@@ -8,12 +18,12 @@ export const basicAuthSchema = z.strictObject({
 /** Sent as `Authorization: Bearer <token>`. */
 export const tokenAuthSchema = z.strictObject({
   type: z.literal("token"),
-  token: z.string().min(1, { error: "must not be empty" }),
+  token: headerSafe("in the Authorization header"),
 });
 /** Sent verbatim as the `Authorization` header. */
 export const customAuthSchema = z.strictObject({
   type: z.literal("customAuth"),
-  value: z.string().min(1, { error: "must not be empty" }),
+  value: headerSafe("as the Authorization header"),
 });
 
 export const webhookAuthSchema = z.discriminatedUnion(

@@ -37,7 +37,14 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
   function domainFor(request: FastifyRequest, bodyDomain?: string | null): string {
     const principal = context.principalOf(request);
-    const raw = (request.query as { domain?: string }).domain ?? bodyDomain ?? principal.domain;
+    const query = (request.query as { domain?: string | string[] }).domain;
+    // `?domain=a&domain=b` arrives as an array: which one was meant is anyone's guess, so neither.
+    if (Array.isArray(query))
+      throw new DmError(
+        codes.invalidPayload,
+        `invalid query: domain is given ${query.length} times; give one ?domain=`,
+      );
+    const raw = query ?? bodyDomain ?? principal.domain;
     const domain = parseDomain(raw);
     assertVisible(domain, principal.root);
     return domain;

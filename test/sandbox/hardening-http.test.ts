@@ -3,6 +3,8 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { HandlerState } from "../../provider/resources/eventHandler/model";
+import { validateHandlerInputs } from "../../provider/resources/eventHandler/validate";
 import { testSandbox, type TestSandbox, token, webhookBody } from "./client";
 
 /**
@@ -260,5 +262,166 @@ describe("the data file", () => {
     } finally {
       await second.sandbox.stop();
     }
+  });
+});
+
+describe("bad input gets a precise 400", () => {
+  let t: TestSandbox;
+  beforeAll(async () => {
+    t = await testSandbox();
+  });
+  afterAll(() => t.sandbox.stop());
+  beforeEach(() => t.admin("POST", "/reset"));
+
+  it("a repeated ?domain= is 400 saying so, not 500", async () => {
+    for (const [method, path, body] of [
+      ["GET", "?domain=/a/&domain=/b/", undefined],
+      ["POST", "/webhook?domain=/a/&domain=/b/", webhookBody()],
+    ] as const) {
+      const answer = await t.call(method, path, { body });
+      expect(answer.status, `${method} ${path}`).toBe(400);
+      expect(answer.body).toEqual({ code: 4000, message: expect.stringMatching(/domain is given 2 times/) });
+    }
+    expect(await t.admin("GET", "/handlers")).toEqual([]);
+  });
+
+  const injected = "v\r\nX-Injected: 1";
+  const cases: Array<[string, string, Record<string, unknown>, RegExp]> = [
+    [
+      "a webhook header value",
+      "/webhook",
+      webhookBody({
+        connectionConfig: { uri: "http://127.0.0.1:9/h", additionalHeaders: { "X-Trace": injected } },
+      }),
+      /connectionConfig\.additionalHeaders\.X-Trace: the value of header "X-Trace" must not contain CR, LF or NUL/,
+    ],
+    [
+      "a header DM's UI reserves (lenient mode stores those)",
+      "/webhook",
+      webhookBody({
+        connectionConfig: { uri: "http://127.0.0.1:9/h", additionalHeaders: { Origin: "a\nb" } },
+      }),
+      /additionalHeaders\.Origin: the value of header "Origin"/,
+    ],
+    [
+      "a webhook header value (NUL)",
+      "/webhook",
+      webhookBody({
+        connectionConfig: { uri: "http://127.0.0.1:9/h", additionalHeaders: { "X-Trace": "a\u0000b" } },
+      }),
+      /"X-Trace" must not contain CR, LF or NUL/,
+    ],
+    [
+      "a customAuth value",
+      "/webhook",
+      webhookBody({
+        connectionConfig: {
+          uri: "http://127.0.0.1:9/h",
+          auth: { type: "customAuth", value: `Key ${injected}` },
+        },
+      }),
+      /connectionConfig\.auth\.value: must not contain CR, LF or NUL characters \(it is sent as the Authorization header\)/,
+    ],
+    [
+      "a bearer token",
+      "/webhook",
+      webhookBody({
+        connectionConfig: { uri: "http://127.0.0.1:9/h", auth: { type: "token", token: `t${injected}` } },
+      }),
+      /connectionConfig\.auth\.token: must not contain CR, LF or NUL/,
+    ],
+    [
+      "a Kafka record header value",
+      "/kafka",
+      {
+        type: "kafka",
+        name: "k",
+        enabled: true,
+        filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+        connectionConfig: {
+          type: "custom",
+          topic: "t",
+          value: "bootstrap.servers=127.0.0.1:9092",
+          headers: { trace: injected },
+        },
+      },
+      /connectionConfig\.headers\.trace: the value of header "trace" must not contain CR, LF or NUL/,
+    ],
+  ];
+  it.each(cases)(
+    "CR, LF or NUL in %s is refused at create and update, naming the header",
+    async (_l, path, body, message) => {
+      const created = await t.call("POST", path, { body });
+      expect(created).toMatchObject({
+        status: 400,
+        body: { code: 4000, message: expect.stringMatching(message) },
+      });
+      expect(created.body.message).not.toContain("X-Injected");
+      expect(await t.admin("GET", "/handlers")).toEqual([]);
+
+      const clean = structuredClone(body) as { connectionConfig: Record<string, unknown> };
+      delete clean.connectionConfig.additionalHeaders;
+      delete clean.connectionConfig.headers;
+      if (path === "/webhook") clean.connectionConfig.auth = { type: "basic", user: "u", password: "p" };
+      const { body: id } = await t.call("POST", path, { body: clean });
+      expect(id).toMatch(/^[0-9a-f]{24}$/);
+      const updated = await t.call("PUT", `${path}/${id}`, {
+        body: { connectionConfig: body.connectionConfig },
+      });
+      expect(updated).toMatchObject({
+        status: 400,
+        body: { code: 4000, message: expect.stringMatching(message) },
+      });
+    },
+  );
+
+  it('refuses "." and ".." domain segments everywhere a domain is given', async () => {
+    for (const domain of ["/acme/../", "/acme/./", "/./", "/acme/%2E%2E/"]) {
+      const list = await t.call("GET", `?domain=${domain}`);
+      expect(list, domain).toMatchObject({ status: 400, body: { code: 4000 } });
+      expect(list.body.message).toMatch(/"\." and "\.\." segments/);
+      expect((await t.call("POST", `/webhook?domain=${domain}`, { body: webhookBody() })).status).toBe(400);
+    }
+    const inBody = await t.call("POST", "/webhook", { body: webhookBody({ domain: "/acme/../" }) });
+    expect(inBody).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/domain: must not have "\." or "\.\." segments/) },
+    });
+    const token = await raw(t.sandbox.port, "POST", "/__sandbox/tokens", json, '{"domain":"/a/../"}');
+    expect(token.status).toBe(400);
+    const event = await raw(
+      t.sandbox.port,
+      "POST",
+      "/__sandbox/events",
+      json,
+      JSON.stringify({ domain: "/a/./", endpointName: "d", url: "/3303/0/5700", value: 1 }),
+    );
+    expect(event.status).toBe(400);
+    // Names with dots in them are still names.
+    expect((await t.call("POST", "/webhook?domain=/acme.corp/..x/", { body: webhookBody() })).status).toBe(
+      201,
+    );
+    expect(await t.admin("GET", "/handlers")).toHaveLength(1);
+  });
+
+  it("the provider refuses the same at preview", () => {
+    const failures = validateHandlerInputs({
+      type: "webhook",
+      name: "n",
+      enabled: true,
+      domain: "/acme/../",
+      filter: { type: "telemetry", lwm2mUrls: ["/3303/0/5700"] },
+      connectionConfig: { uri: "https://x.test", additionalHeaders: { "X-Trace": "a\r\nb" } },
+      secrets: {},
+    } as unknown as HandlerState);
+    expect(failures).toEqual(
+      expect.arrayContaining([
+        { property: "domain", reason: 'must not have "." or ".." segments' },
+        {
+          property: "connectionConfig.additionalHeaders.X-Trace",
+          reason: 'the value of header "X-Trace" must not contain CR, LF or NUL characters',
+        },
+      ]),
+    );
   });
 });
