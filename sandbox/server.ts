@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { adminGuard } from "./adminGuard";
 import { Authenticator, type Principal } from "./auth";
+import { registerJsonParser } from "./bodyParser";
 import { Dispatcher } from "./delivery/dispatcher";
 import { codes, DmError } from "./errors";
 import { type Fault, FaultInjector } from "./faults";
@@ -37,6 +38,7 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   const logEntries = new WeakMap<FastifyRequest, LoggedRequest>();
   const lateFaults = new WeakMap<FastifyRequest, Fault>();
 
+  registerJsonParser(app);
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
     { parseAs: "string" },

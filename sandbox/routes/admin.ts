@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../auth";
 import type { Dispatcher } from "../delivery/dispatcher";
+import { bodyless } from "../bodyParser";
 import { deviceEventSchema } from "../delivery/events";
 import { parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
@@ -88,7 +89,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     return { domain, properties };
   });
 
-  app.delete<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
+  app.delete<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, bodyless, async (request) => {
     const match = /^(.*)\/kafka$/.exec(request.params["*"]);
     if (!match) throw new DmError(codes.notFound, "use DELETE /__sandbox/domains/<domain>/kafka");
     parseOr400(noBodySchema, request.body);
@@ -105,14 +106,14 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     }
   });
   app.get(`${adminPrefix}/faults`, async () => faults.list());
-  app.delete(`${adminPrefix}/faults`, async (request) => {
+  app.delete(`${adminPrefix}/faults`, bodyless, async (request) => {
     parseOr400(noBodySchema, request.body);
     faults.clear();
     return {};
   });
 
   app.get(`${adminPrefix}/requests`, async () => requestLog.list());
-  app.delete(`${adminPrefix}/requests`, async (request) => {
+  app.delete(`${adminPrefix}/requests`, bodyless, async (request) => {
     parseOr400(noBodySchema, request.body);
     requestLog.clear();
     return {};
@@ -158,7 +159,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     store.put(next);
     return present(next, false);
   });
-  app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
+  app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, bodyless, async (request) => {
     parseOr400(noBodySchema, request.body);
     if (!store.delete(request.params.id))
       throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
@@ -173,7 +174,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
       .send({ ...auth.issue("admin-issued", domain, ttlSeconds, token), domain: parseDomain(domain) });
   });
 
-  app.post(`${adminPrefix}/reset`, async (request) => {
+  app.post(`${adminPrefix}/reset`, bodyless, async (request) => {
     parseOr400(noBodySchema, request.body);
     store.reset();
     faults.clear();

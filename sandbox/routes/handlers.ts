@@ -8,6 +8,7 @@ import {
 import type { Principal } from "../auth";
 import type { Dispatcher } from "../delivery/dispatcher";
 import { testEventFor } from "../delivery/testEvent";
+import { bodyless } from "../bodyParser";
 import { assertVisible, parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
 import type { SandboxOptions } from "../options";
@@ -157,13 +158,13 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     });
   }
 
-  app.delete<{ Params: { id: string } }>(`${base}/:id`, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>(`${base}/:id`, bodyless, async (request, reply) => {
     const handler = visibleHandler(request, request.params.id);
     store.delete(handler.id);
     return reply.code(204).send();
   });
 
-  app.post<{ Params: { id: string } }>(`${base}/test/existing/:id`, async (request) => {
+  app.post<{ Params: { id: string } }>(`${base}/test/existing/:id`, bodyless, async (request) => {
     const handler = visibleHandler(request, request.params.id);
     const record = await dispatcher.deliver(
       handler,

@@ -31,7 +31,18 @@ function raw(
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: "127.0.0.1", port, method, path, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        // Node sends a DELETE's body unframed unless told its length.
+        headers: {
+          host: `127.0.0.1:${port}`,
+          ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),
+          ...headers,
+        },
+      },
       (response) => {
         let text = "";
         response.setEncoding("utf8");
@@ -422,5 +433,55 @@ describe("bad input gets a precise 400", () => {
         /X-Trace.*the value of header "X-Trace" must not contain CR, LF or NUL characters/,
       ),
     );
+  });
+});
+
+describe("an empty body under Content-Type: application/json, as DM's SDK sends it", () => {
+  let t: TestSandbox;
+  beforeAll(async () => {
+    t = await testSandbox();
+  });
+  afterAll(() => t.sandbox.stop());
+  const dm = "/api/coiotedm/v3/deviceEvents/handler";
+  const asSdk = { ...json, authorization: `Bearer ${token}` };
+
+  it("is no body on routes that take none: test/existing and DELETE", async () => {
+    const { body: id } = await t.call("POST", "/webhook", { body: webhookBody() });
+    const tested = await raw(t.sandbox.port, "POST", `${dm}/test/existing/${id}`, asSdk);
+    expect(tested).toMatchObject({ status: 200, body: { successful: false } });
+    const charset = { ...asSdk, "content-type": "application/json; charset=utf-8" };
+    expect((await raw(t.sandbox.port, "POST", `${dm}/test/existing/${id}`, charset, "")).status).toBe(200);
+    const deleted = await raw(t.sandbox.port, "DELETE", `${dm}/${id}`, asSdk);
+    expect(deleted.status).toBe(204);
+    expect((await raw(t.sandbox.port, "DELETE", `${dm}/${id}`, asSdk)).status).toBe(404);
+  });
+
+  it("also on the admin API's bodiless calls", async () => {
+    for (const [method, path] of [
+      ["POST", "/__sandbox/reset"],
+      ["DELETE", "/__sandbox/faults"],
+      ["DELETE", "/__sandbox/requests"],
+      ["DELETE", "/__sandbox/domains/sandbox/kafka"],
+    ] as const) {
+      expect((await raw(t.sandbox.port, method, path, json)).status, `${method} ${path}`).toBe(200);
+    }
+  });
+
+  it("is still refused where a body is needed, and malformed JSON still is", async () => {
+    const create = await raw(t.sandbox.port, "POST", `${dm}/webhook`, asSdk);
+    expect(create).toMatchObject({
+      status: 400,
+      body: { code: 4000, message: expect.stringMatching(/empty/i) },
+    });
+    const update = await raw(t.sandbox.port, "PUT", `${dm}/webhook/${"a".repeat(24)}`, asSdk, "{");
+    expect(update.status).toBeGreaterThanOrEqual(400);
+    const poisoned = await raw(
+      t.sandbox.port,
+      "DELETE",
+      `${dm}/${"a".repeat(24)}`,
+      asSdk,
+      '{"__proto__":{"x":1}}',
+    );
+    expect(poisoned).toMatchObject({ status: 400, body: { code: 4000 } });
   });
 });
