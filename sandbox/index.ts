@@ -50,6 +50,7 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     port,
     async stop() {
       await sandbox.app.close();
+      await sandbox.dispatcher.close();
       await resolved.kafka?.close?.();
     },
   };

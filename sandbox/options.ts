@@ -1,4 +1,5 @@
 import type { KafkaProducerFactory } from "./delivery/kafka";
+import type { HostLookup } from "./delivery/targetPolicy";
 
 export interface SandboxUser {
   username: string;
@@ -39,10 +40,16 @@ export interface SandboxOptions {
   defaultDomain: string;
   /** Timeout of one delivery (webhook request or Kafka send). */
   deliveryTimeoutMs: number;
-  /** Deliveries in flight at once across all handlers. */
+  /** Deliveries in flight at once across all handlers, besides the one slot each handler has of its own. */
   deliveryConcurrency: number;
   /** Deliveries in flight at once for one handler: a slow receiver holds no more slots than this. */
   deliveryConcurrencyPerHandler: number;
+  /** Deliveries waiting in all; past it the oldest waiting one of the longest queue is dropped. */
+  deliveryQueueLimit: number;
+  /** Entries the delivery log keeps; the oldest go first. */
+  deliveryLogLimit: number;
+  /** How delivery targets' host names are resolved (default: the system resolver); tests play DNS with it. */
+  lookup?: HostLookup;
   /** Largest request body accepted. */
   bodyLimitBytes: number;
   /** Kafka delivery: a real producer by default; `null` turns it off (deliveries then fail, saying so). */
@@ -65,6 +72,8 @@ export const defaultSandboxOptions: SandboxOptions = {
   deliveryTimeoutMs: 5_000,
   deliveryConcurrency: 16,
   deliveryConcurrencyPerHandler: 4,
+  deliveryQueueLimit: 10_000,
+  deliveryLogLimit: 10_000,
   bodyLimitBytes: 64 * 1024,
   verbose: false,
 };

@@ -1,5 +1,6 @@
 import { maskedSecret } from "../provider/schemas";
 import type { StoredHandler } from "./store";
+import { maskUriPassword } from "./uriPassword";
 
 /** Where DM keeps write-only secrets in a connectionConfig (the same paths the provider lifts out). */
 export const secretPaths = {
@@ -35,6 +36,8 @@ export function present(handler: StoredHandler, masking: boolean): Record<string
     for (const path of secretPaths[handler.type]) {
       if (typeof getAt(connectionConfig, path) === "string") setAt(connectionConfig, path, maskedSecret);
     }
+    if (typeof connectionConfig.uri === "string")
+      connectionConfig.uri = maskUriPassword(connectionConfig.uri);
   }
   return {
     id: handler.id,

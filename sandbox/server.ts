@@ -3,6 +3,7 @@ import { adminGuard } from "./adminGuard";
 import { Authenticator, type Principal } from "./auth";
 import { registerJsonParser } from "./bodyParser";
 import { Dispatcher } from "./delivery/dispatcher";
+import { refuseDeliveriesToAdmin } from "./deliveryMarker";
 import { codes, DmError } from "./errors";
 import { type Fault, FaultInjector } from "./faults";
 import type { SandboxOptions } from "./options";
@@ -30,7 +31,10 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     logger: options.verbose ? { level: "info" } : false,
   });
   const store = new Store(options.dataFile);
-  const dispatcher = new Dispatcher(options, store);
+  // The ports it listens on, for refusing deliveries to itself (none until it listens; a pipe has none).
+  const ownPorts = () =>
+    app.addresses().flatMap((address) => (typeof address === "string" ? [] : [address.port]));
+  const dispatcher = new Dispatcher(options, store, ownPorts);
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
   const auth = new Authenticator(options);
@@ -101,6 +105,8 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     const entry = logEntries.get(request);
     if (entry && !request.raw.socket.destroyed) entry.status = reply.statusCode;
   });
+
+  app.addHook("onRequest", refuseDeliveriesToAdmin);
 
   // Authenticate before the body is read, as DM does: no token means 401 whatever the body holds.
   // A second onRequest hook, so that injected faults (the network, in front of DM) come first.

@@ -1,51 +1,34 @@
-import { isIP } from "node:net";
 import { codes, DmError } from "./errors";
 import type { EventHandlerConfiguration } from "../provider/schemas";
 import { parseProperties } from "./delivery/kafka";
+import { kafkaEndpoints, type TargetPolicy, webhookEndpoint } from "./delivery/targetPolicy";
+import { maskUriPassword } from "./uriPassword";
 
-/** Loopback, private, link-local and unspecified addresses, and localhost names. */
-function isInternalHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if (isIP(h) === 4) {
-    const [a, b] = h.split(".").map(Number) as [number, number];
-    return (
-      a === 127 ||
-      a === 10 ||
-      a === 0 ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 169 && b === 254)
-    );
-  }
-  if (isIP(h) === 6)
-    return h === "::1" || h === "::" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe80");
-  return false;
-}
-
-/** With restrictInternal on, refuse targets inside the installation's network, as DM can (4005/4006). */
-export function assertAllowedTargets(config: EventHandlerConfiguration, restrictInternal: boolean): void {
-  if (!restrictInternal) return;
+/**
+ * When a handler is written (or a new one tested), refuse targets the policy refuses, with DM's codes:
+ * 4005 for a webhook URI, 4006 for a Kafka bootstrap server. Deliveries check again on their own (a name
+ * can resolve elsewhere later); this is where the user hears about it first.
+ */
+export async function assertAllowedTargets(
+  config: EventHandlerConfiguration,
+  policy: TargetPolicy,
+): Promise<void> {
   if (config.type === "webhook") {
-    if (isInternalHost(new URL(config.connectionConfig.uri).hostname)) {
-      throw new DmError(
-        codes.uriForbidden,
-        `handler URI ${config.connectionConfig.uri} is forbidden: internal address`,
-      );
-    }
+    const uri = config.connectionConfig.uri;
+    const refusal = await policy.endpointRefusal(webhookEndpoint(uri));
+    if (refusal)
+      throw new DmError(codes.uriForbidden, `handler URI ${maskUriPassword(uri)} is forbidden: ${refusal}`);
     return;
   }
+  // A domainProperty handler's servers are the domain's, checked at each delivery.
   if (config.connectionConfig.type !== "custom") return;
   const servers = parseProperties(config.connectionConfig.value)["bootstrap.servers"] ?? "";
-  for (const server of servers
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const host = server.replace(/:\d+$/, "");
-    if (isInternalHost(host))
+  for (const endpoint of kafkaEndpoints(servers)) {
+    const refusal = await policy.endpointRefusal(endpoint);
+    if (refusal)
       throw new DmError(
         codes.bootstrapForbidden,
-        `bootstrap server ${server} is forbidden: internal address`,
+        `bootstrap server ${endpoint.host}:${endpoint.port} is forbidden: ${refusal}`,
       );
   }
 }

@@ -1,13 +1,19 @@
 import { randomUUID } from "node:crypto";
+import type { Agent } from "undici";
 import { codes, DmError } from "../errors";
 import type { SandboxOptions } from "../options";
 import type { Store, StoredHandler } from "../store";
+import { BoundedLog } from "./boundedLog";
 import type { DeviceEvent } from "./events";
-import { effectiveProducerProperties, redactProperties } from "./kafka";
-import { Limiter } from "./limiter";
+import { guardedAgent } from "./guardedAgent";
+import { effectiveProducerProperties } from "./kafka";
+import { redactHeaders, redactProperties } from "./redact";
+import { FairScheduler, type SchedulerStats } from "./scheduler";
+import { defaultLookup, kafkaEndpoints, TargetPolicy, webhookEndpoint } from "./targetPolicy";
 import { render, renderHeaders, defaultTemplates, variablesOf } from "./templates";
 import { deliverWebhook, type DeliveryOutcome } from "./webhook";
 import type { EventHandlerConfiguration } from "../../provider/schemas";
+import { maskUriPassword } from "../uriPassword";
 
 export interface DeliveryRecord extends DeliveryOutcome {
   handlerId?: string;
@@ -18,32 +24,84 @@ export interface DeliveryRecord extends DeliveryOutcome {
   time: string;
   /** Kafka only: the producer configuration used (secrets redacted). */
   producerProperties?: Record<string, string>;
+  /** Never attempted (queue full, handler deleted or switched off, sandbox reset): why. Not logged. */
+  skipped?: string;
+}
+
+export interface DeliveryStats extends SchedulerStats {
+  /** Entries in the delivery log, its bound, and entries let go since the start. */
+  logged: number;
+  logLimit: number;
+  logDropped: number;
+  /** Deliveries refused at delivery time (target policy), since the start. */
+  refused: number;
 }
 
 /** After this many failures in a row DM switches a handler off (unless allowFailures). */
 const failuresBeforeDisable = 5;
 
 /**
- * Delivers device events to handlers: concurrently, bounded, each with its own timeout, so a slow
- * receiver holds up only its own delivery. Keeps the delivery log and DM's failure bookkeeping.
+ * Delivers device events to handlers: concurrently, fairly and within bounds (scheduler.ts), each with
+ * its own timeout, never to a target the policy refuses (targetPolicy.ts). Keeps the bounded delivery log
+ * and DM's failure bookkeeping.
  */
 export class Dispatcher {
-  private readonly limiter: Limiter;
-  private readonly log: DeliveryRecord[] = [];
+  /** Also used by the API to refuse such targets when a handler is written. */
+  readonly targets: TargetPolicy;
+  private readonly scheduler: FairScheduler;
+  private readonly log: BoundedLog<DeliveryRecord>;
+  private readonly agent: Agent;
+  private refusedCount = 0;
 
   constructor(
     private readonly options: SandboxOptions,
     private readonly store: Store,
+    /** The ports the sandbox listens on (read at each check: known only once it listens). */
+    ownPorts: () => number[],
   ) {
-    this.limiter = new Limiter(options.deliveryConcurrency, options.deliveryConcurrencyPerHandler);
+    this.targets = new TargetPolicy({
+      restrictInternal: options.restrictInternal,
+      ownPorts,
+      lookup: options.lookup ?? defaultLookup,
+      lookupTimeoutMs: Math.min(options.deliveryTimeoutMs, 5_000),
+    });
+    this.agent = guardedAgent(this.targets, options.deliveryTimeoutMs);
+    this.scheduler = new FairScheduler(
+      options.deliveryConcurrency,
+      options.deliveryConcurrencyPerHandler,
+      options.deliveryQueueLimit,
+    );
+    this.log = new BoundedLog(options.deliveryLogLimit);
   }
 
   deliveries(): DeliveryRecord[] {
-    return [...this.log];
+    return this.log.list();
   }
 
+  stats(): DeliveryStats {
+    return {
+      ...this.scheduler.stats(),
+      logged: this.log.size,
+      logLimit: this.log.limit,
+      logDropped: this.log.dropped,
+      refused: this.refusedCount,
+    };
+  }
+
+  /** Reset: forget the log, and drop every delivery waiting or in flight (their handlers are gone). */
   clear(): void {
-    this.log.length = 0;
+    this.scheduler.cancelAll("cancelled: the sandbox was reset");
+    this.log.clear();
+  }
+
+  /** A handler was deleted: its waiting deliveries are dropped and those in flight aborted. */
+  forget(handlerId: string): void {
+    this.scheduler.cancel(handlerId, `cancelled: handler ${handlerId} was deleted`);
+  }
+
+  async close(): Promise<void> {
+    this.scheduler.cancelAll("cancelled: the sandbox stopped");
+    await this.agent.close();
   }
 
   /** Handlers that would receive the event: enabled, same domain, matching filter. */
@@ -70,25 +128,74 @@ export class Dispatcher {
     kind: "event" | "test",
     handlerId?: string,
   ): Promise<DeliveryRecord> {
-    // Each stored handler has its own share of the delivery slots; a configuration under test has its own.
+    // Each stored handler has its own queue and slot; a configuration under test has its own.
     const key = handlerId ?? `test:${randomUUID()}`;
-    return this.limiter.run(key, async () => {
-      const started = Date.now();
-      let outcome: DeliveryOutcome & { producerProperties?: Record<string, string> };
-      if (config.type === "webhook")
-        outcome = await deliverWebhook(config.connectionConfig, event, this.options.deliveryTimeoutMs);
-      else outcome = await this.deliverKafka(config, domain, event);
-      const record: DeliveryRecord = {
-        ...outcome,
-        handlerId,
-        handlerName: config.name,
-        kind,
-        event,
-        durationMs: Date.now() - started,
-        time: new Date(started).toISOString(),
-      };
-      this.log.push(record);
-      return record;
+    const skipped = (reason: string): DeliveryRecord => ({
+      ok: false,
+      error: reason,
+      skipped: reason,
+      target: describeTarget(config),
+      headers: {},
+      handlerId,
+      handlerName: config.name,
+      kind,
+      event,
+      durationMs: 0,
+      time: new Date().toISOString(),
+    });
+    return this.scheduler.run(
+      key,
+      async (signal) => {
+        // An event goes out with the handler as it is now: deleted or switched off meanwhile, it gets none.
+        const current = kind === "event" && handlerId ? this.store.get(handlerId) : config;
+        if (!current) return skipped(`cancelled: handler ${handlerId} was deleted`);
+        if (!current.enabled && kind === "event") return skipped(`skipped: handler ${handlerId} is disabled`);
+        const started = Date.now();
+        // Never rejects: fire() waits for no one, and an unhandled rejection would stop the process.
+        const outcome = await this.attempt(current, domain, event, signal).catch((error: unknown) => ({
+          ok: false,
+          error: `delivery failed: ${error instanceof Error ? error.message : String(error)}`,
+          target: describeTarget(current),
+          headers: {},
+          refused: undefined,
+        }));
+        // Cancelled while in flight (deleted handler, reset): its outcome belongs to nobody.
+        if (signal.aborted) return skipped(String(signal.reason));
+        if (outcome.refused) this.refusedCount++;
+        const record: DeliveryRecord = {
+          ...outcome,
+          handlerId,
+          handlerName: current.name,
+          kind,
+          event,
+          durationMs: Date.now() - started,
+          time: new Date(started).toISOString(),
+        };
+        this.log.push(record);
+        return record;
+      },
+      skipped,
+    );
+  }
+
+  private async attempt(
+    config: EventHandlerConfiguration,
+    domain: string,
+    event: DeviceEvent,
+    signal: AbortSignal,
+  ): Promise<DeliveryOutcome & { producerProperties?: Record<string, string> }> {
+    if (config.type === "kafka") return this.deliverKafka(config, domain, event);
+    const connection = config.connectionConfig;
+    // Checked again at every delivery (DNS changes); the agent checks the connection itself as well.
+    const refusal = await this.targets.endpointRefusal(webhookEndpoint(connection.uri));
+    if (refusal) {
+      const target = maskUriPassword(connection.uri);
+      return { ok: false, refused: true, error: `refused ${target}: ${refusal}`, target, headers: {} };
+    }
+    return deliverWebhook(connection, event, {
+      timeoutMs: this.options.deliveryTimeoutMs,
+      agent: this.agent,
+      signal,
     });
   }
 
@@ -105,6 +212,7 @@ export class Dispatcher {
       return { ok: false, error: `domain ${domain} has no Kafka properties`, target, headers: {} };
     }
     const properties = effectiveProducerProperties(text);
+    const refusal = await this.targets.firstRefusal(kafkaEndpoints(properties["bootstrap.servers"] ?? ""));
     const json = true; // Kafka bodies are JSON (dm-api.md §5)
     const variables = variablesOf(event, json);
     const record = {
@@ -113,7 +221,12 @@ export class Dispatcher {
       value: render(connection.bodyTemplate?.value ?? defaultTemplates[event.kind], variables),
       headers: renderHeaders(connection.headers, variables),
     };
-    const base = { target, headers: record.headers, producerProperties: redactProperties(properties) };
+    const base = {
+      target,
+      headers: redactHeaders(record.headers),
+      producerProperties: redactProperties(properties),
+    };
+    if (refusal) return { ...base, ok: false, refused: true, error: `refused ${target}: ${refusal}` };
     if (!this.options.kafka) {
       return { ...base, ok: false, error: "this sandbox has no Kafka producer configured" };
     }
@@ -131,14 +244,23 @@ export class Dispatcher {
 
   /** Delivers an injected event to every matching handler, and applies DM's failure rule. */
   async dispatch(event: DeviceEvent): Promise<DeliveryRecord[]> {
+    return Promise.all(this.matching(event).map((handler) => this.deliverEvent(handler, event)));
+  }
+
+  /**
+   * The same without waiting: returns how many deliveries were scheduled and keeps no record (the log
+   * has them), so under a storm a waiting delivery holds nothing but itself.
+   */
+  fire(event: DeviceEvent): number {
     const handlers = this.matching(event);
-    return Promise.all(
-      handlers.map(async (handler) => {
-        const record = await this.deliver(handler, handler.domain, event, "event", handler.id);
-        this.recordOutcome(handler.id, record.ok);
-        return record;
-      }),
-    );
+    for (const handler of handlers) void this.deliverEvent(handler, event);
+    return handlers.length;
+  }
+
+  private async deliverEvent(handler: StoredHandler, event: DeviceEvent): Promise<DeliveryRecord> {
+    const record = await this.deliver(handler, handler.domain, event, "event", handler.id);
+    if (!record.skipped) this.recordOutcome(handler.id, record.ok); // a drop is not the receiver's failure
+    return record;
   }
 
   private recordOutcome(id: string, ok: boolean): void {
@@ -167,4 +289,11 @@ export class Dispatcher {
       );
     }
   }
+}
+
+/** Where a configuration delivers, as the log shows it (a URI's password masked). */
+function describeTarget(config: EventHandlerConfiguration): string {
+  return config.type === "webhook"
+    ? maskUriPassword(config.connectionConfig.uri)
+    : `kafka topic ${config.connectionConfig.topic}`;
 }

@@ -1,6 +1,9 @@
-import { request } from "undici";
+import { type Dispatcher, request } from "undici";
 import { isReservedHeaderName, type WebhookConnectionConfig } from "../../provider/schemas";
+import { maskUriIn, maskUriPassword } from "../uriPassword";
 import type { DeviceEvent } from "./events";
+import { RefusedTarget } from "./guardedAgent";
+import { redactHeaders } from "./redact";
 import { defaultTemplates, influxTemplates, render, renderHeaders, variablesOf } from "./templates";
 
 export interface DeliveryOutcome {
@@ -12,7 +15,12 @@ export interface DeliveryOutcome {
   target: string;
   /** Headers sent, secret values left out. */
   headers: Record<string, string>;
+  /** Set when the sandbox refused the target and sent nothing (see targetPolicy.ts). */
+  refused?: boolean;
 }
+
+/** Every request DM sends says it is DM's; the admin API refuses those (deliveryMarker.ts). */
+export const deliveryUserAgent = "IoT-DM";
 
 function authorization(auth: WebhookConnectionConfig["auth"]): string | undefined {
   if (!auth) return undefined;
@@ -39,7 +47,7 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
   const headers: Record<string, string> = {
     ...Object.fromEntries(custom),
     "content-type": json ? "application/json" : "text/plain; charset=utf-8",
-    "user-agent": "IoT-DM",
+    "user-agent": deliveryUserAgent,
   };
   if (influx) headers.accept = "application/json";
   const auth = authorization(config.auth);
@@ -47,22 +55,32 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
   return { method: (config.method ?? "post").toUpperCase(), body, headers };
 }
 
+export interface WebhookTransport {
+  timeoutMs: number;
+  /** The guarded agent: no socket to a refused address is ever opened. */
+  agent: Dispatcher;
+  /** Aborts the request when its handler is deleted or the sandbox reset. */
+  signal: AbortSignal;
+}
+
 export async function deliverWebhook(
   config: WebhookConnectionConfig,
   event: DeviceEvent,
-  timeoutMs: number,
+  { timeoutMs, agent, signal }: WebhookTransport,
 ): Promise<DeliveryOutcome> {
   const { method, body, headers } = buildWebhookRequest(config, event);
-  const { authorization: _secret, ...loggedHeaders } = headers;
-  const outcome = { target: config.uri, headers: loggedHeaders };
+  // The log shows the URI with its password masked, and no secret header values.
+  const target = maskUriPassword(config.uri);
+  const outcome = { target, headers: redactHeaders(headers) };
   try {
     const response = await request(config.uri, {
       method: method as "POST" | "PUT" | "PATCH",
       headers,
       body,
+      dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]),
     });
     await response.body.dump();
     const ok = response.statusCode >= 200 && response.statusCode < 300;
@@ -73,7 +91,13 @@ export async function deliverWebhook(
       error: ok ? undefined : `the receiver answered HTTP ${response.statusCode}`,
     };
   } catch (error) {
+    if (error instanceof RefusedTarget)
+      return { ...outcome, ok: false, refused: true, error: `refused ${target}: ${error.message}` };
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ...outcome, ok: false, error: `could not reach ${config.uri}: ${reason}` };
+    return {
+      ...outcome,
+      ok: false,
+      error: maskUriIn(`could not reach ${config.uri}: ${reason}`, config.uri),
+    };
   }
 }

@@ -64,20 +64,16 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     const events = raw
       .map((event) => parseOr400(deviceEventSchema, event))
       .map((event) => ({ ...event, domain: parseDomain(event.domain) }));
-    const pending = Promise.all(events.map((event) => dispatcher.dispatch(event))).then((all) => all.flat());
     if (request.query.wait === "true") {
-      const records = await pending;
+      const records = (await Promise.all(events.map((event) => dispatcher.dispatch(event)))).flat();
       return {
         events: events.length,
         deliveries: records.length,
         results: records.map(({ event: _e, ...r }) => r),
       };
     }
-    pending.catch(() => undefined); // outcomes land in the delivery log
-    return {
-      events: events.length,
-      deliveries: events.reduce((n, e) => n + dispatcher.matching(e).length, 0),
-    };
+    // Outcomes land in the delivery log; nothing waits for them, so a stuck delivery holds only itself.
+    return { events: events.length, deliveries: events.reduce((n, event) => n + dispatcher.fire(event), 0) };
   });
 
   app.put<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
@@ -119,6 +115,11 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     return {};
   });
   app.get(`${adminPrefix}/deliveries`, async () => dispatcher.deliveries());
+  /** The bounds at work: queue and log sizes, what was dropped, cancelled or refused; the process's memory. */
+  app.get(`${adminPrefix}/deliveries/stats`, async () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    return { ...dispatcher.stats(), memory: { rss, heapUsed } };
+  });
 
   /** Unmasked, with DM's bookkeeping: what tests assert against. */
   app.get(`${adminPrefix}/handlers`, async () =>
@@ -163,6 +164,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     parseOr400(noBodySchema, request.body);
     if (!store.delete(request.params.id))
       throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
+    dispatcher.forget(request.params.id);
     return {};
   });
 

@@ -15,6 +15,7 @@ import type { SandboxOptions } from "../options";
 import { getAt, present, secretPaths, setAt } from "../present";
 import type { Store, StoredHandler } from "../store";
 import { assertAllowedTargets } from "../targets";
+import { restoreUriPassword } from "../uriPassword";
 import { parseConfiguration, parseUpdate } from "../validation";
 
 type Kind = "webhook" | "kafka";
@@ -60,7 +61,11 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   }
 
   /** Everything a configuration must satisfy besides its schema. */
-  function assertAcceptable(config: EventHandlerConfiguration, kind: Kind, domain: string): void {
+  async function assertAcceptable(
+    config: EventHandlerConfiguration,
+    kind: Kind,
+    domain: string,
+  ): Promise<void> {
     if (config.type !== kind)
       throw new DmError(codes.invalidPayload, `invalid payload: type must be "${kind}" on this endpoint`);
     if (options.strict && config.type === "kafka" && config.connectionConfig.type === "domainProperties") {
@@ -69,7 +74,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
         'invalid payload: connectionConfig.type must be "domainProperty"',
       );
     }
-    assertAllowedTargets(config, options.restrictInternal);
+    await assertAllowedTargets(config, dispatcher.targets);
     dispatcher.assertKafkaPropertiesAvailable(config, domain);
   }
 
@@ -86,7 +91,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     app.post(`${base}/${kind}`, async (request, reply) => {
       const config = parseConfiguration(request.body, options.strict);
       const domain = domainFor(request, config.domain);
-      assertAcceptable(config, kind, domain);
+      await assertAcceptable(config, kind, domain);
       if (store.inDomain(domain).length >= maxHandlersPerDomain) {
         throw new DmError(
           codes.handlerLimit,
@@ -130,7 +135,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
         if (value !== null && value !== undefined) merged[field] = value; // connectionConfig: replaced whole
       const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
       const config = parseConfiguration(configPart, options.strict);
-      assertAcceptable(config, kind, domain);
+      await assertAcceptable(config, kind, domain);
       const enabledNow = config.enabled;
       const nextStatus = enabledNow
         ? "active"
@@ -152,7 +157,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     app.post(`${base}/test/${kind}`, async (request) => {
       const config = parseConfiguration(request.body, options.strict);
       const domain = domainFor(request, config.domain);
-      assertAcceptable(config, kind, domain);
+      await assertAcceptable(config, kind, domain);
       const record = await dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test");
       return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
     });
@@ -161,6 +166,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   app.delete<{ Params: { id: string } }>(`${base}/:id`, bodyless, async (request, reply) => {
     const handler = visibleHandler(request, request.params.id);
     store.delete(handler.id);
+    dispatcher.forget(handler.id); // nothing queued for it may still go out
     return reply.code(204).send();
   });
 
@@ -201,6 +207,9 @@ function withStoredSecrets(body: unknown, current: StoredHandler): unknown {
       );
     setAt(next, path, stored);
   }
+  // A password in the URI is masked on reads too (present.ts); the same rule brings it back.
+  if (typeof next.uri === "string" && current.type === "webhook")
+    next.uri = restoreUriPassword(next.uri, current.connectionConfig.uri, current.id);
   return { ...body, connectionConfig: next };
 }
 
