@@ -3,8 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 /**
  * Check failures in the form the engine prints best. The engine looks a failure's `property` up as a
  * top-level key of the inputs and prints `property <key> value {<value>} has a problem: <reason>`; a nested
- * path is never found there (it prints `{<nil>}`), and a secret value would be printed as it is, because
- * the engine's own formatting does not redact secrets. So:
+ * path is never found there (it prints `{<nil>}`), and a secret prints as `{&{{[secret]}}}`. So:
  * - a top-level, non-secret property is reported by its key, and the engine shows its real value;
  * - a nested path is reported at resource level, with the path and (for a short, non-secret scalar) the
  *   offending value in the reason;
@@ -37,7 +36,7 @@ function shown(value: unknown): string | undefined {
 export interface FailureOptions {
   /** The offending value (shown for nested scalars). */
   value?: unknown;
-  /** The value is, or may contain, a secret: never print it, and keep the engine from printing it. */
+  /** The value is, or may contain, a secret: never print it (and spare the user the engine's rendering of one). */
   secret?: boolean;
 }
 

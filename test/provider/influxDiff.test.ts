@@ -1,3 +1,4 @@
+import { inputsChanged } from "../support/diffs";
 import { failureNaming } from "../support/checkFailures";
 import { describe, expect, it } from "vitest";
 import { unknownValue } from "../../provider/canonical";
@@ -20,13 +21,13 @@ describe("InfluxBucket diff", () => {
       { orgId: undefined },
       { changes: false, replaces: [] },
     ],
-    ["renamed", { name: "climate-2" }, { changes: true, replaces: [] }],
-    ["longer retention", { retentionSeconds: 2 * 86_400 }, { changes: true, replaces: [] }],
-    ["keep forever", { retentionSeconds: 0 }, { changes: true, replaces: [] }],
-    ["described", { description: "DM climate" }, { changes: true, replaces: [] }],
-    ["other organization", { orgId: "fedcba9876543210" }, { changes: true, replaces: ["orgId"] }],
-    ["organization not known yet", { orgId: unknownValue }, { changes: true, replaces: ["orgId"] }],
-    ["name not known yet", { name: unknownValue }, { changes: true, replaces: [] }],
+    ["renamed", { name: "climate-2" }, { changes: inputsChanged, replaces: [] }],
+    ["longer retention", { retentionSeconds: 2 * 86_400 }, { changes: inputsChanged, replaces: [] }],
+    ["keep forever", { retentionSeconds: 0 }, { changes: inputsChanged, replaces: [] }],
+    ["described", { description: "DM climate" }, { changes: inputsChanged, replaces: [] }],
+    ["other organization", { orgId: "fedcba9876543210" }, { changes: inputsChanged, replaces: ["orgId"] }],
+    ["organization not known yet", { orgId: unknownValue }, { changes: inputsChanged, replaces: ["orgId"] }],
+    ["name not known yet", { name: unknownValue }, { changes: inputsChanged, replaces: [] }],
   ])("%s", async (_, edit, expected) => {
     expect(await bucket.diff("b1", bucketOlds, { ...bucketOlds, ...edit })).toEqual({
       ...expected,
@@ -76,19 +77,19 @@ describe("InfluxToken diff", () => {
       },
       { changes: false, replaces: [] },
     ],
-    ["new description", { description: "rotated" }, { changes: true, replaces: [] }],
-    ["switched off", { status: "inactive" }, { changes: true, replaces: [] }],
-    ["another bucket", { permissions: [write("b2")] }, { changes: true, replaces: ["permissions"] }],
+    ["new description", { description: "rotated" }, { changes: inputsChanged, replaces: [] }],
+    ["switched off", { status: "inactive" }, { changes: inputsChanged, replaces: [] }],
+    ["another bucket", { permissions: [write("b2")] }, { changes: inputsChanged, replaces: ["permissions"] }],
     [
       "bucket not known yet",
       { permissions: [write(unknownValue)] },
-      { changes: true, replaces: ["permissions"] },
+      { changes: inputsChanged, replaces: ["permissions"] },
     ],
-    ["rotation asked for", { rotation: "2026-11" }, { changes: true, replaces: ["rotation"] }],
+    ["rotation asked for", { rotation: "2026-11" }, { changes: inputsChanged, replaces: ["rotation"] }],
     [
       "other organization (its permissions move with it)",
       { orgId: "fedcba9876543210" },
-      { changes: true, replaces: ["permissions", "orgId"] },
+      { changes: inputsChanged, replaces: ["permissions", "orgId"] },
     ],
   ])("%s", async (_, edit, expected) => {
     expect(await token.diff("t1", tokenOlds, { ...tokenOlds, ...edit })).toEqual({

@@ -8,7 +8,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { offlinePulumiEnv, repoRoot } from "./pulumiEnv";
 
@@ -20,7 +20,7 @@ export interface StackRunResult {
   stdout: string;
 }
 
-/** A CLI `up`: what its preview phase planned, then what the update did. */
+/** A CLI `up`: what its preview phase planned (names it leaves alone are absent), then what the update did. */
 export interface UpResult extends StackRunResult {
   previewOperations: OperationsByName;
 }
@@ -73,6 +73,27 @@ function collectOperations(events: EngineEvent[]): OperationsByName {
   return operations;
 }
 
+const previewSymbols: Record<string, OpType> = { "+": "create", "~": "update", "-": "delete" };
+
+/**
+ * What the preview phase of a CLI `up` planned, read from its text (the CLI keeps the preview's events out
+ * of the event log). Each changing resource prints a line such as ` ~  <type> <name> update`; a resource
+ * the preview leaves alone prints nothing, so a name missing here was planned as "same".
+ */
+export function previewOperationsOf(stdout: string): OperationsByName {
+  const start = stdout.indexOf("Previewing update (");
+  const end = stdout.indexOf("\nUpdating (", start);
+  const section = start < 0 ? "" : stdout.slice(start, end < 0 ? undefined : end);
+  const operations: OperationsByName = {};
+  for (const line of section.split("\n")) {
+    const match = /^ (\+\+|\+-|--|[+~-]) +(\S+) (\S+) /.exec(line);
+    if (!match || match[2] === "pulumi:pulumi:Stack" || match[2]!.startsWith("pulumi:providers:")) continue;
+    const [, symbol, , name] = match as unknown as [string, string, string, string];
+    operations[name] = symbol.length === 2 ? "replace" : previewSymbols[symbol]!;
+  }
+  return operations;
+}
+
 /**
  * One stack of an on-disk program, run by the real engine against a file:// backend in a temporary
  * folder. Every run reports the operation per resource, so a test can say "this edit is an update".
@@ -95,6 +116,10 @@ export class ProgramStack {
     mkdirSync(backendDir, { recursive: true });
     const source = path.isAbsolute(options.program) ? options.program : path.join(repoRoot, options.program);
     cpSync(source, workDir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+    // The program's own link to this working tree: it resolves "pulumi-coiote" (and the provider stubs'
+    // run-time require of it) here, whatever the repository's self-link points at meanwhile.
+    mkdirSync(path.join(workDir, "node_modules"), { recursive: true });
+    symlinkSync(repoRoot, path.join(workDir, "node_modules", "pulumi-coiote"), "dir");
 
     // Loaded lazily so that the benchmarks, which run outside vitest, can use this harness too.
     const bin = options.pulumiBin ?? (await import("vitest")).inject("pulumiBin");
@@ -170,11 +195,9 @@ export class ProgramStack {
    */
   async up(): Promise<UpResult> {
     const { result, events } = await this.withEvents(["up", "--yes"]);
-    const planned = events.filter((e) => e.resourcePreEvent?.planning === true);
-    const applied = events.filter((e) => e.resourcePreEvent && e.resourcePreEvent.planning !== true);
     return {
-      previewOperations: collectOperations(planned),
-      operations: collectOperations(applied),
+      previewOperations: previewOperationsOf(result.stdout),
+      operations: collectOperations(events),
       stdout: result.stdout,
     };
   }

@@ -34,7 +34,14 @@ export type ResourceName = keyof typeof argumentTypes;
 
 const wrapperNames = new Set(["Promise", "OutputInstance", "Output"]);
 
-export function argumentPaths(sdkEntry = path.resolve(__dirname, "../../sdk/index.ts")): ArgumentPath[] {
+let cached: ArgumentPath[] | undefined;
+
+/** The paths, read once per process (the compiler takes seconds). */
+export function argumentPaths(): ArgumentPath[] {
+  return (cached ??= readArgumentPaths(path.resolve(__dirname, "../../sdk/index.ts")));
+}
+
+function readArgumentPaths(sdkEntry: string): ArgumentPath[] {
   const program = ts.createProgram([sdkEntry], { strict: true, skipLibCheck: true, noEmit: true });
   const checker = program.getTypeChecker();
   const sdkModule = checker.getSymbolAtLocation(program.getSourceFile(sdkEntry)!)!;

@@ -23,7 +23,7 @@ export interface Environment {
 
 type Args = Record<string, unknown>;
 
-/** Secret sample values: none of them may ever appear in the state file. */
+/** Secret sample values, each marked CANARY: none of them may ever appear in the state file. */
 export const secretSamples = {
   password: "matrix-basic-pw-CANARY",
   token: "matrix-bearer-CANARY",
@@ -239,6 +239,7 @@ const notEditable = [
   /KafkaConnection\.verify$/,
   /\.allowFailures$/, // needs DM's elevated permission
   /resource\.type$/,
+  /^EventHandler<kafka>.*bodyTemplate\.contentType$/, // Kafka bodies must be JSON
 ];
 
 export interface MatrixCase {

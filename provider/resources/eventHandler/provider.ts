@@ -19,6 +19,7 @@ import {
   canonicalState,
 } from "./model";
 import { findCreatedHandler } from "./reconcile";
+import { diffResult } from "../../diffResult";
 
 type Inputs = HandlerState & { __provider?: string };
 
@@ -120,8 +121,8 @@ export async function diff(
     }
   }
   // A failed test on apply is retried by the next `up`, even when nothing else changed.
-  if (news.testOnApply !== false && olds.lastTest && !olds.lastTest.successful) changed.push("lastTest");
-  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+  const retest = news.testOnApply !== false && olds.lastTest !== undefined && !olds.lastTest?.successful;
+  return diffResult(changed, replaces, retest);
 }
 
 export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {

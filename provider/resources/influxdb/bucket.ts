@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, plainJson, sameValue } from "../../canonical";
+import { diffResult } from "../../diffResult";
 import { influxApis, influxError, isNotFound, resolveOrgId } from "./client";
 
 /** An InfluxDB bucket as the provider keeps it (inputs, and the outputs with orgId filled in). */
@@ -67,7 +68,7 @@ export async function diff(
   const changed = (["name", "retentionSeconds", "description"] as const).filter(
     (f) => !sameValue(olds[f] ?? null, news[f] ?? null),
   );
-  return { changes: replaces.length + changed.length > 0, replaces, deleteBeforeReplace: false };
+  return diffResult([...replaces, ...changed], replaces);
 }
 
 export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, plainJson, sameValue } from "../../canonical";
 import { failureAt } from "../../checkFailures";
+import { diffResult } from "../../diffResult";
 import { influxApis, influxError, isNotFound, resolveOrgId } from "./client";
 
 export interface Permission {
@@ -90,8 +91,8 @@ export async function diff(
   const updates = (["description", "status"] as const).filter(
     (field) => !sameValue(olds[field] ?? null, news[field] ?? null),
   );
-  // Replacing keeps the old token until whatever uses it has switched to the new one.
-  return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+  // Replacing keeps the old token until whatever uses it has switched to the new one (create before delete).
+  return diffResult([...replaces, ...updates], replaces);
 }
 
 export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {

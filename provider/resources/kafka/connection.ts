@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, plainJson, sameValue } from "../../canonical";
 import { DmClient } from "../../client/dmClient";
+import { diffResult } from "../../diffResult";
 import { dmSettings } from "../../runtimeConfig";
 import { parseTestResult } from "../eventHandler/validate";
 import { type KafkaConnectionSpec, renderProperties, validateKafkaConnection } from "./render";
@@ -48,12 +49,12 @@ export async function diff(
   olds: ConnectionState,
   news: ConnectionState,
 ): Promise<pulumi.dynamic.DiffResult> {
-  const changed = [...specFields, "verify", "verifyTopic"].some(
+  const changed = [...specFields, "verify", "verifyTopic"].filter(
     (field) =>
       containsUnknown(news[field as keyof ConnectionState]) ||
       !sameValue(olds[field as keyof ConnectionState] ?? null, news[field as keyof ConnectionState] ?? null),
   );
-  return { changes: changed, replaces: [], deleteBeforeReplace: false };
+  return diffResult(changed, []);
 }
 
 /** Renders, then (unless verify is off) has DM produce a test record with it; fails the step if DM cannot. */

@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EventHandler, type EventHandlerArgs } from "pulumi-coiote";
+import {
+  EventHandler,
+  type EventHandlerArgs,
+  KafkaConnection,
+  type KafkaConnectionArgs,
+} from "pulumi-coiote";
 
 /**
  * The handlers come from stack config, so a test edits the infrastructure by editing config, exactly as a
@@ -27,6 +32,12 @@ const specs = config.requireObject<HandlerSpec[]>("handlers");
 const handlers = specs.map(
   (spec) => new EventHandler(spec.resourceName, resolveSecrets(spec.args) as EventHandlerArgs),
 );
+
+// Kafka connections, the same way (config "connections": [{ resourceName, args }]).
+const connectionSpecs =
+  config.getObject<Array<{ resourceName: string; args: KafkaConnectionArgs }>>("connections") ?? [];
+for (const spec of connectionSpecs)
+  new KafkaConnection(spec.resourceName, resolveSecrets(spec.args) as KafkaConnectionArgs);
 
 export const ids = Object.fromEntries(
   handlers.map((handler, index) => [specs[index]!.resourceName, handler.id]),

@@ -13,6 +13,8 @@ interface Case {
   path: Array<string | number>;
   value: unknown;
   nonce: string;
+  /** The value holds a secret: the feeder keeps it one, as a real resource's secret output would be. */
+  secret: boolean;
 }
 
 const feederProvider: pulumi.dynamic.ResourceProvider = {
@@ -30,12 +32,13 @@ const feederProvider: pulumi.dynamic.ResourceProvider = {
 
 class Feeder extends pulumi.dynamic.Resource {
   declare readonly value: pulumi.Output<unknown>;
-  constructor(name: string, value: unknown, nonce: string) {
+  constructor(name: string, value: unknown, nonce: string, secret: boolean) {
+    const source = JSON.stringify(value);
     super(
       feederProvider,
       name,
-      { source: JSON.stringify(value), nonce, value: undefined },
-      {},
+      { source: secret ? pulumi.secret(source) : source, nonce, value: undefined },
+      { additionalSecretOutputs: secret ? ["value"] : [] },
       "matrix",
       "Feeder",
     );
@@ -60,10 +63,12 @@ const constructors: Record<Case["resource"], (name: string, args: any) => pulumi
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+// A secret config value (it holds the cases' secret samples), read as a plain object because the resources
+// must be declared now; every secret in it reaches the resources as a secret (see Feeder and the SDK).
 const cases = new pulumi.Config().requireObject<Case[]>("cases");
 const handlerIds: Record<string, pulumi.Output<string>> = {};
 for (const c of cases) {
-  const feeder = new Feeder(`feed-${c.id}`, c.value, c.nonce);
+  const feeder = new Feeder(`feed-${c.id}`, c.value, c.nonce, c.secret);
   const resource = constructors[c.resource](`r-${c.id}`, withValueAt(c.args, c.path, feeder.value));
   if (resource instanceof coiote.EventHandler) handlerIds[c.id] = resource.id;
   if (resource instanceof coiote.InfluxBucketIntegration) handlerIds[c.id] = resource.handlerId;
