@@ -52,6 +52,21 @@ export interface SandboxOptions {
   lookup?: HostLookup;
   /** Largest request body accepted. */
   bodyLimitBytes: number;
+  /** Entries the DM API request log keeps; the oldest go first (counted in GET /__sandbox/requests/stats). */
+  requestLogLimit: number;
+  /** Time a client has to send a request's headers. */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request, body included (answering it may take longer). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** A connection with no traffic for this long is closed, unless a request on it is being answered. */
+  connectionTimeoutMs: number;
+  /**
+   * With a data file: fold the journal into the snapshot after this many changes, or after as many as
+   * the store holds handlers if that is more (so a compaction's cost, spread over the changes, stays flat).
+   */
+  compactAfterChanges: number;
   /** Kafka delivery: a real producer by default; `null` turns it off (deliveries then fail, saying so). */
   kafka?: KafkaProducerFactory | null;
   /** Log requests to stderr. */
@@ -75,5 +90,11 @@ export const defaultSandboxOptions: SandboxOptions = {
   deliveryQueueLimit: 10_000,
   deliveryLogLimit: 10_000,
   bodyLimitBytes: 64 * 1024,
+  requestLogLimit: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  connectionTimeoutMs: 10_000,
+  compactAfterChanges: 1_000,
   verbose: false,
 };

@@ -12,6 +12,7 @@ import { registerAdminRoutes } from "./routes/admin";
 import { registerHandlerRoutes } from "./routes/handlers";
 import { registerLoginRoutes } from "./routes/login";
 import { Store } from "./store";
+import { closeIdleConnections, timeoutOptions } from "./timeouts";
 
 export interface SandboxApp {
   app: FastifyInstance;
@@ -29,14 +30,16 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes,
     logger: options.verbose ? { level: "info" } : false,
+    ...timeoutOptions(options),
   });
-  const store = new Store(options.dataFile);
+  closeIdleConnections(app.server);
+  const store = new Store(options.dataFile, { compactAfterChanges: options.compactAfterChanges });
   // The ports it listens on, for refusing deliveries to itself (none until it listens; a pipe has none).
   const ownPorts = () =>
     app.addresses().flatMap((address) => (typeof address === "string" ? [] : [address.port]));
   const dispatcher = new Dispatcher(options, store, ownPorts);
   const faults = new FaultInjector();
-  const requestLog = new RequestLog();
+  const requestLog = new RequestLog(options.requestLogLimit);
   const auth = new Authenticator(options);
   const principals = new WeakMap<FastifyRequest, Principal>();
   const logEntries = new WeakMap<FastifyRequest, LoggedRequest>();
@@ -100,6 +103,14 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     if (fault.retryAfter !== undefined) reply.header("retry-after", String(fault.retryAfter));
     return JSON.stringify({ message: `injected fault: HTTP ${status}`, code: status * 10 });
   });
+
+  // Nothing is acknowledged before it is on disk: every answer waits for the journal's fsync of the
+  // changes made so far (one fsync serves all the answers waiting at that moment).
+  app.addHook("onSend", async (_request, _reply, payload) => {
+    await store.durable();
+    return payload;
+  });
+  app.addHook("onClose", async () => store.close());
 
   app.addHook("onResponse", async (request, reply) => {
     const entry = logEntries.get(request);

@@ -1,16 +1,7 @@
 import { randomBytes } from "node:crypto";
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  fchmodSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from "node:fs";
 import type { EventHandlerConfiguration } from "../provider/schemas";
 import { ancestry } from "./domains";
+import { Journal } from "./journal";
 
 export type HandlerStatus = "active" | "inactive" | "failed";
 
@@ -29,22 +20,41 @@ interface Snapshot {
   domainKafkaProperties: Record<string, string>;
 }
 
-/** The data file holds every secret in clear: the owner alone may read it. */
-const secretFileMode = 0o600;
+/** One change to the state, as the journal records it: each sets or removes a whole value. */
+type Change =
+  | { op: "put"; handler: StoredHandler }
+  | { op: "delete"; id: string }
+  | { op: "kafka"; domain: string; properties: string | null }
+  | { op: "reset" };
 
-/** All the sandbox's state, optionally persisted to a JSON file after every change. */
+export interface StoreOptions {
+  /** Fold the journal into the snapshot after this many changes (or as many as there are handlers). */
+  compactAfterChanges?: number;
+}
+
+/**
+ * All the sandbox's state. With a data file, every change is appended to a journal (see journal.ts) and
+ * `durable()` tells when it is on disk; a start replays the journal over the snapshot.
+ */
 export class Store {
   private handlers = new Map<string, StoredHandler>();
+  /** Handler ids per domain, in creation order: listing a domain must not cost a scan of them all. */
+  private byDomain = new Map<string, Set<string>>();
   private domainKafkaProperties = new Map<string, string>();
+  private readonly journal: Journal<Change, Snapshot> | undefined;
+  private readonly compactAfterChanges: number;
 
-  constructor(private readonly dataFile?: string) {
-    if (dataFile && existsSync(dataFile)) {
-      chmodSync(dataFile, secretFileMode); // a file from an older sandbox may still be world-readable
-      const snapshot = JSON.parse(readFileSync(dataFile, "utf8")) as Snapshot;
-      for (const handler of snapshot.handlers) this.handlers.set(handler.id, handler);
-      for (const [domain, text] of Object.entries(snapshot.domainKafkaProperties))
-        this.domainKafkaProperties.set(domain, text);
-    }
+  constructor(dataFile?: string, options: StoreOptions = {}) {
+    this.compactAfterChanges = options.compactAfterChanges ?? 1_000;
+    if (!dataFile) return;
+    this.journal = new Journal(dataFile);
+    const { snapshot, records } = this.journal.load();
+    for (const handler of snapshot?.handlers ?? []) this.apply({ op: "put", handler });
+    for (const [domain, properties] of Object.entries(snapshot?.domainKafkaProperties ?? {}))
+      this.apply({ op: "kafka", domain, properties });
+    for (const record of records) this.apply(record);
+    // Start from a fresh snapshot and an empty journal (this also rewrites a pre-journal data file).
+    this.journal.compact(this.snapshot());
   }
 
   /** DM ids look like MongoDB ObjectIds: 24 lowercase hex characters. */
@@ -60,7 +70,7 @@ export class Store {
   }
 
   inDomain(domain: string): StoredHandler[] {
-    return this.all().filter((handler) => handler.domain === domain);
+    return [...(this.byDomain.get(domain) ?? [])].map((id) => this.handlers.get(id)!);
   }
 
   get(id: string): StoredHandler | undefined {
@@ -68,20 +78,17 @@ export class Store {
   }
 
   put(handler: StoredHandler): void {
-    this.handlers.set(handler.id, handler);
-    this.save();
+    this.change({ op: "put", handler });
   }
 
   delete(id: string): boolean {
-    const existed = this.handlers.delete(id);
-    if (existed) this.save();
-    return existed;
+    if (!this.handlers.has(id)) return false;
+    this.change({ op: "delete", id });
+    return true;
   }
 
   setDomainKafkaProperties(domain: string, properties: string | undefined): void {
-    if (properties === undefined) this.domainKafkaProperties.delete(domain);
-    else this.domainKafkaProperties.set(domain, properties);
-    this.save();
+    this.change({ op: "kafka", domain, properties: properties ?? null });
   }
 
   /** The domain's own Kafka properties, or the nearest ancestor's ("Own" or inherited, as in DM's UI). */
@@ -94,26 +101,66 @@ export class Store {
   }
 
   reset(): void {
-    this.handlers.clear();
-    this.domainKafkaProperties.clear();
-    this.save();
+    this.change({ op: "reset" });
   }
 
-  private save(): void {
-    if (!this.dataFile) return;
-    const snapshot: Snapshot = {
-      handlers: this.all(),
-      domainKafkaProperties: Object.fromEntries(this.domainKafkaProperties),
-    };
-    // Write then rename, so a crash never leaves half a file.
-    const temp = `${this.dataFile}.tmp`;
-    const fd = openSync(temp, "w", secretFileMode);
-    try {
-      fchmodSync(fd, secretFileMode); // the mode above applies only to a new file: a leftover keeps its own
-      writeFileSync(fd, JSON.stringify(snapshot, null, 2));
-    } finally {
-      closeSync(fd);
+  /** Resolves once every change made so far is on disk (at once without a data file). */
+  durable(): Promise<void> {
+    return this.journal ? this.journal.durable() : Promise.resolve();
+  }
+
+  /** Syncs and closes the journal; the next start folds it into the snapshot. */
+  close(): void {
+    this.journal?.close();
+  }
+
+  /** Journal first: if the disk refuses the record, the change does not happen either. */
+  private change(change: Change): void {
+    if (!this.journal) {
+      this.apply(change);
+      return;
     }
-    renameSync(temp, this.dataFile);
+    this.journal.append(change);
+    this.apply(change);
+    if (this.journal.pendingRecords >= Math.max(this.compactAfterChanges, this.handlers.size))
+      this.journal.compact(this.snapshot());
+  }
+
+  /** The one place state changes, live and on replay alike. */
+  private apply(change: Change): void {
+    switch (change.op) {
+      case "put": {
+        const previous = this.handlers.get(change.handler.id);
+        if (previous && previous.domain !== change.handler.domain)
+          this.byDomain.get(previous.domain)?.delete(previous.id);
+        this.handlers.set(change.handler.id, change.handler);
+        let ids = this.byDomain.get(change.handler.domain);
+        if (!ids) this.byDomain.set(change.handler.domain, (ids = new Set()));
+        ids.add(change.handler.id);
+        return;
+      }
+      case "delete": {
+        const handler = this.handlers.get(change.id);
+        if (!handler) return;
+        this.handlers.delete(change.id);
+        const ids = this.byDomain.get(handler.domain);
+        ids?.delete(change.id);
+        if (ids?.size === 0) this.byDomain.delete(handler.domain);
+        return;
+      }
+      case "kafka":
+        if (change.properties === null) this.domainKafkaProperties.delete(change.domain);
+        else this.domainKafkaProperties.set(change.domain, change.properties);
+        return;
+      case "reset":
+        this.handlers.clear();
+        this.byDomain.clear();
+        this.domainKafkaProperties.clear();
+        return;
+    }
+  }
+
+  private snapshot(): Snapshot {
+    return { handlers: this.all(), domainKafkaProperties: Object.fromEntries(this.domainKafkaProperties) };
   }
 }

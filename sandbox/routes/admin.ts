@@ -109,6 +109,8 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   });
 
   app.get(`${adminPrefix}/requests`, async () => requestLog.list());
+  /** How full the bounded log is, and how many entries it has dropped since it was last cleared. */
+  app.get(`${adminPrefix}/requests/stats`, async () => requestLog.stats());
   app.delete(`${adminPrefix}/requests`, bodyless, async (request) => {
     parseOr400(noBodySchema, request.body);
     requestLog.clear();

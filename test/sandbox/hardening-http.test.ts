@@ -1,10 +1,23 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import {
+  appendFileSync,
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HandlerState } from "../../provider/resources/eventHandler/model";
 import { validateHandlerInputs } from "../../provider/resources/eventHandler/validate";
+import { repoRoot } from "../support/pulumiEnv";
 import { testSandbox, type TestSandbox, token, webhookBody } from "./client";
 
 /**
@@ -64,6 +77,7 @@ function raw(
 }
 
 const json = { "content-type": "application/json" };
+const mode = (file: string) => statSync(file).mode & 0o777;
 
 describe("admin API: only local, same-origin JSON requests", () => {
   let t: TestSandbox;
@@ -249,7 +263,6 @@ describe("admin API with an admin token", () => {
 describe("the data file", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "sandbox-hardening-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const mode = (file: string) => statSync(file).mode & 0o777;
 
   it("is written readable by its owner only (0600), also when it already existed with 0644", async () => {
     const fresh = path.join(dir, "fresh.json");
@@ -483,5 +496,293 @@ describe("an empty body under Content-Type: application/json, as DM's SDK sends 
       '{"__proto__":{"x":1}}',
     );
     expect(poisoned).toMatchObject({ status: 400, body: { code: 4000 } });
+  });
+});
+
+describe("bounded growth: the request log", () => {
+  it("keeps the newest entries up to its limit, counts the dropped ones, and DELETE empties it", async () => {
+    const t = await testSandbox({ requestLogLimit: 50 });
+    try {
+      for (let i = 0; i < 60; i++) await t.call("GET", `?domain=/log-${i}/`);
+      const log = await t.admin("GET", "/requests");
+      expect(log).toHaveLength(50);
+      expect(log[0]).toMatchObject({ query: "domain=/log-10/" }); // the oldest ten went first
+      expect(log.at(-1)).toMatchObject({ query: "domain=/log-59/" });
+      expect(await t.admin("GET", "/requests/stats")).toEqual({ size: 50, limit: 50, dropped: 10 });
+      await t.admin("DELETE", "/requests");
+      expect(await t.admin("GET", "/requests")).toEqual([]);
+      expect(await t.admin("GET", "/requests/stats")).toEqual({ size: 0, limit: 50, dropped: 0 });
+      await t.call("GET", "");
+      expect(await t.admin("GET", "/requests")).toHaveLength(1);
+    } finally {
+      await t.sandbox.stop();
+    }
+  });
+});
+
+/** A raw connection, to play a slow or silent client; resolves with what it got and when it closed. */
+function slowClient(
+  port: number,
+  behave: (socket: Socket) => void,
+): Promise<{ closedAfterMs: number; got: string }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    let got = "";
+    const socket = connect(port, "127.0.0.1", () => behave(socket));
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => (got += chunk));
+    socket.on("error", () => undefined);
+    socket.on("close", () => resolve({ closedAfterMs: Date.now() - started, got }));
+  });
+}
+
+describe("bounded growth: slow and idle connections", () => {
+  const timeouts = {
+    headersTimeoutMs: 500,
+    requestTimeoutMs: 1_000,
+    keepAliveTimeoutMs: 300,
+    connectionTimeoutMs: 500,
+  };
+  let t: TestSandbox;
+  beforeAll(async () => {
+    t = await testSandbox(timeouts);
+  });
+  afterAll(() => t.sandbox.stop());
+
+  it("closes a connection whose headers trickle in, with 408, within the headers timeout", async () => {
+    let drip: NodeJS.Timeout | undefined;
+    const result = await slowClient(t.sandbox.port, (socket) => {
+      socket.write(`GET /api/coiotedm/v3/deviceEvents/handler HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
+      let n = 0;
+      drip = setInterval(() => socket.writable && socket.write(`X-Slow-${n++}: a\r\n`), 100);
+    });
+    clearInterval(drip);
+    expect(result.got).toMatch(/^HTTP\/1\.1 408/);
+    expect(result.closedAfterMs).toBeLessThan(2_000);
+  });
+
+  it("closes a connection that never sends a byte, and an idle keep-alive connection", async () => {
+    const silent = await slowClient(t.sandbox.port, () => undefined);
+    expect(silent.closedAfterMs).toBeLessThan(2_000);
+    const idle = await slowClient(t.sandbox.port, (socket) =>
+      socket.write(
+        `GET /api/coiotedm/v3/deviceEvents/handler HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      ),
+    );
+    expect(idle.got).toMatch(/^HTTP\/1\.1 200/);
+    expect(idle.closedAfterMs).toBeLessThan(1_500);
+  });
+
+  it("does not cut an answer that is merely slow (longer than the idle timeout)", async () => {
+    await t.admin("POST", "/faults", {
+      pathPattern: "/handler$",
+      method: "GET",
+      kind: "latency",
+      latencyMs: 1_200,
+    });
+    const started = Date.now();
+    expect((await t.call("GET", "")).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
+  });
+
+  it("has sensible defaults", async () => {
+    const defaults = await testSandbox();
+    try {
+      const server = defaults.sandbox.app.server;
+      expect({
+        headersTimeout: server.headersTimeout,
+        requestTimeout: server.requestTimeout,
+        keepAliveTimeout: server.keepAliveTimeout,
+        timeout: server.timeout,
+      }).toEqual({
+        headersTimeout: 10_000,
+        requestTimeout: 30_000,
+        keepAliveTimeout: 5_000,
+        timeout: 10_000,
+      });
+    } finally {
+      await defaults.sandbox.stop();
+    }
+  });
+});
+
+/**
+ * A sandbox in a child process, to be killed with SIGKILL: the data file must hold every write that was
+ * acknowledged. Started with ts-node from the sources, so no build is needed.
+ */
+async function childSandbox(dataFile: string, extra: Record<string, unknown> = {}) {
+  const options = JSON.stringify({ port: 0, tokens: [token], dataFile, kafka: null, ...extra });
+  const child = spawn(
+    process.execPath,
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      "-e",
+      `require("./sandbox").startSandbox(${options}).then((s) => console.log("listening on " + s.url));`,
+    ],
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const match = /listening on (\S+)$/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`sandbox child exited with ${code}`)));
+  });
+  return {
+    url,
+    async kill() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+async function createAt(url: string, domain: string, name: string): Promise<{ status: number; id?: string }> {
+  const response = await fetch(
+    `${url}/api/coiotedm/v3/deviceEvents/handler/webhook?domain=${encodeURIComponent(domain)}`,
+    {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(webhookBody({ name })),
+    },
+  );
+  const text = await response.text();
+  return { status: response.status, id: response.status === 201 ? (JSON.parse(text) as string) : undefined };
+}
+
+describe("the data file's journal", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "sandbox-journal-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loses no acknowledged write when the sandbox is killed (SIGKILL) under load", async () => {
+    const dataFile = path.join(dir, "crash.json");
+    const child = await childSandbox(dataFile, { compactAfterChanges: 50 });
+    const acknowledged: string[] = [];
+    let stop = false;
+    let n = 0;
+    const worker = async () => {
+      while (!stop) {
+        const i = n++;
+        try {
+          const answer = await createAt(child.url, `/crash-${Math.floor(i / 10)}/`, `h-${i}`);
+          if (answer.id) acknowledged.push(answer.id);
+        } catch {
+          return; // the connection died with the process
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    while (acknowledged.length < 300) await new Promise((resolve) => setTimeout(resolve, 20));
+    await child.kill(); // with requests in flight, mid-journal and now and then mid-compaction
+    stop = true;
+    await Promise.all(workers);
+
+    const after = await testSandbox({ dataFile });
+    try {
+      const stored = new Set((await after.admin("GET", "/handlers")).map((h: { id: string }) => h.id));
+      const lost = acknowledged.filter((id) => !stored.has(id));
+      expect(lost).toEqual([]);
+      expect(stored.size).toBeGreaterThanOrEqual(acknowledged.length);
+      expect(mode(dataFile)).toBe(0o600);
+      expect(mode(`${dataFile}.journal`)).toBe(0o600);
+    } finally {
+      await after.sandbox.stop();
+    }
+  });
+
+  it("replays the journal over the snapshot: after a crash, after compactions, after a clean stop", async () => {
+    const dataFile = path.join(dir, "replay.json");
+    const child = await childSandbox(dataFile, { compactAfterChanges: 4 });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await createAt(child.url, `/replay-${i % 2}/`, `h-${i}`)).id!);
+    const api = async (method: string, suffix: string, body?: unknown) => {
+      const response = await fetch(`${child.url}${suffix}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      await response.text();
+      return response.status;
+    };
+    const dm = "/api/coiotedm/v3/deviceEvents/handler";
+    expect(await api("PUT", `${dm}/webhook/${ids[0]}`, { name: "renamed", enabled: false })).toBe(200);
+    expect(await api("DELETE", `${dm}/${ids[1]}`)).toBe(204);
+    expect(await api("DELETE", `${dm}/${ids[2]}`)).toBe(204);
+    expect(
+      await api("PUT", "/__sandbox/domains/replay-0/kafka", { properties: "bootstrap.servers=k:9092" }),
+    ).toBe(200);
+    expect(
+      await api("PUT", "/__sandbox/domains/replay-1/kafka", { properties: "bootstrap.servers=j:9092" }),
+    ).toBe(200);
+    expect(await api("DELETE", "/__sandbox/domains/replay-1/kafka")).toBe(200);
+    expect(await api("POST", `/__sandbox/handlers/${ids[3]}`, { description: "edited by hand" })).toBe(200);
+    const last = (await createAt(child.url, "/replay-last/", "last")).id!; // after the last compaction
+    const expected = (await (await fetch(`${child.url}/__sandbox/handlers`)).json()) as Array<{ id: string }>;
+    await child.kill();
+
+    // 21 changes; compaction runs after max(4, handlers stored) = 10 or so: the journal holds only the
+    // changes since the last snapshot, and the snapshot the rest.
+    const journalLines = readFileSync(`${dataFile}.journal`, "utf8").split("\n").filter(Boolean);
+    expect(journalLines.length).toBeLessThanOrEqual(11);
+    expect(journalLines.at(-1)).toContain(last);
+
+    const kafkaBody = (domain: string) => ({
+      type: "kafka",
+      name: "k",
+      enabled: true,
+      filter: { type: "lifecycle", eventTypes: ["deviceCreated"] },
+      connectionConfig: { type: "domainProperty", topic: "t" },
+      domain,
+    });
+    const first = await testSandbox({ dataFile });
+    try {
+      expect(await first.admin("GET", "/handlers")).toEqual(expected);
+      expect(expected.find((h) => h.id === ids[0])).toMatchObject({
+        name: "renamed",
+        enabled: false,
+      });
+      expect(expected.some((h) => h.id === ids[1])).toBe(false);
+      // Domain Kafka properties came back too: set for replay-0, cleared for replay-1.
+      expect((await first.call("POST", "/kafka", { body: kafkaBody("/replay-0/") })).status).toBe(201);
+      expect(
+        (await first.call("POST", "/kafka?domain=/replay-1/", { body: kafkaBody("/replay-1/") })).body,
+      ).toMatchObject({
+        code: 4003,
+      });
+    } finally {
+      await first.sandbox.stop();
+    }
+    const second = await testSandbox({ dataFile }); // a clean stop, then a start
+    try {
+      const again = await second.admin("GET", "/handlers");
+      // What the first restart replayed, plus the Kafka handler it created.
+      expect(again.slice(0, expected.length)).toEqual(expected);
+      expect(again).toHaveLength(expected.length + 1);
+    } finally {
+      await second.sandbox.stop();
+    }
+  });
+
+  it("ignores a half-written last record (never acknowledged) and refuses a damaged journal", async () => {
+    const dataFile = path.join(dir, "torn.json");
+    const first = await testSandbox({ dataFile });
+    const { body: id } = await first.call("POST", "/webhook", { body: webhookBody() });
+    await first.sandbox.stop();
+    appendFileSync(`${dataFile}.journal`, '{"op":"delete","id":"' + id); // killed mid-write
+    const second = await testSandbox({ dataFile });
+    try {
+      expect(await second.admin("GET", "/handlers")).toEqual([expect.objectContaining({ id })]);
+    } finally {
+      await second.sandbox.stop();
+    }
+    appendFileSync(`${dataFile}.journal`, 'garbage\n{"op":"reset"}\n');
+    await expect(testSandbox({ dataFile })).rejects.toThrow(
+      /torn\.json\.journal: line 1 is not a journal record/,
+    );
   });
 });
