@@ -9,7 +9,6 @@ import {
   readFileSync,
   renameSync,
   writeFileSync,
-  writeSync,
 } from "node:fs";
 import path from "node:path";
 
@@ -38,6 +37,7 @@ export class Journal<Change, Snapshot> {
   private synced = 0;
   private syncing: Promise<void> | undefined;
   private recordsSinceSnapshot = 0;
+  private closed = false;
 
   constructor(private readonly dataFile: string) {
     this.journalFile = `${dataFile}.journal`;
@@ -69,7 +69,19 @@ export class Journal<Change, Snapshot> {
 
   /** Appends one record, in order; it is durable once `durable()` resolves. */
   append(record: Change): void {
-    writeSync(this.open(), `${JSON.stringify(record)}\n`);
+    const line = `${JSON.stringify(record)}\n`;
+    if (this.closed) {
+      // A delivery finishing during shutdown still counts its failure: written, synced, not kept open.
+      const fd = openSync(this.journalFile, "a", secretFileMode);
+      try {
+        writeFileSync(fd, line);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    writeFileSync(this.open(), line); // loops over short writes, unlike writeSync
     this.written++;
     this.recordsSinceSnapshot++;
   }
@@ -133,6 +145,7 @@ export class Journal<Change, Snapshot> {
 
   /** Syncs what is pending and closes the journal. */
   close(): void {
+    this.closed = true;
     if (this.fd === undefined) return;
     fsyncSync(this.fd);
     this.synced = this.written;

@@ -768,6 +768,23 @@ describe("the data file's journal", () => {
     }
   });
 
+  it("keeps a change made after stop (a delivery finishing during shutdown)", async () => {
+    const dataFile = path.join(dir, "late.json");
+    const first = await testSandbox({ dataFile });
+    const { body: id } = await first.call("POST", "/webhook", { body: webhookBody() });
+    await first.sandbox.stop();
+    const stored = first.sandbox.store.get(id)!;
+    first.sandbox.store.put({ ...stored, consecutiveFailures: 3 }); // as the dispatcher counts a failure
+    const second = await testSandbox({ dataFile });
+    try {
+      expect(await second.admin("GET", "/handlers")).toEqual([
+        expect.objectContaining({ id, consecutiveFailures: 3 }),
+      ]);
+    } finally {
+      await second.sandbox.stop();
+    }
+  });
+
   it("ignores a half-written last record (never acknowledged) and refuses a damaged journal", async () => {
     const dataFile = path.join(dir, "torn.json");
     const first = await testSandbox({ dataFile });
