@@ -8,7 +8,7 @@ import { codes, DmError } from "./errors";
 import { type Fault, FaultInjector } from "./faults";
 import type { SandboxOptions } from "./options";
 import { type LoggedRequest, RequestLog } from "./requestLog";
-import { registerAdminRoutes } from "./routes/admin";
+import { adminPrefix, registerAdminRoutes } from "./routes/admin";
 import { registerHandlerRoutes } from "./routes/handlers";
 import { registerLoginRoutes } from "./routes/login";
 import { Store } from "./store";
@@ -126,10 +126,18 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     principals.set(request, auth.authenticate(request.headers.authorization));
   });
 
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     if (error instanceof DmError) return reply.code(error.status).send(error.toBody());
     const fastifyError = error as { statusCode?: number; code?: string; message: string };
     if (fastifyError.statusCode === 413) {
+      // DM answers an oversize body like any invalid payload (400/4000, which its tests pin); the
+      // admin API is the sandbox's own and says what HTTP says.
+      if (request.routeOptions.url?.startsWith(`${adminPrefix}/`)) {
+        return reply.code(413).send({
+          message: `payload too large: body larger than ${options.bodyLimitBytes} bytes`,
+          code: 4130,
+        });
+      }
       return reply.code(400).send({
         message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`,
         code: codes.invalidPayload,

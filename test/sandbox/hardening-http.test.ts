@@ -229,6 +229,22 @@ describe("admin API: only local, same-origin JSON requests", () => {
     expect(writeBack.status).toBe(200);
   });
 
+  it("answers an oversize admin body 413; the DM API keeps DM's 400/4000", async () => {
+    const events = Array.from({ length: 1_000 }, (_, i) => ({
+      domain: "/sandbox/",
+      endpointName: `device-${i}-${"x".repeat(60)}`,
+      url: "/3303/0/5700",
+      value: i,
+    }));
+    const admin = await raw(port, "POST", "/__sandbox/events", json, JSON.stringify(events));
+    expect(admin).toMatchObject({
+      status: 413,
+      body: { code: 4130, message: expect.stringContaining("65536") },
+    });
+    const dm = await t.call("POST", "/webhook", { body: webhookBody({ description: "x".repeat(70_000) }) });
+    expect(dm).toMatchObject({ status: 400, body: { code: 4000 } });
+  });
+
   it("validates the other admin bodies", async () => {
     const kafka = await raw(port, "PUT", "/__sandbox/domains/sandbox/kafka", json, '{"properties":7}');
     expect(kafka).toMatchObject({ status: 400, body: { code: 4000 } });
