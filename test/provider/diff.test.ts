@@ -27,7 +27,7 @@ const olds: HandlerState = {
 
 /** The engine's plan comes from diff: what updates, what replaces, what is no change at all. */
 describe("EventHandler diff", () => {
-  it.each<[string, Partial<HandlerState>, { changes: boolean; replaces: string[] }]>([
+  it.each<[string, Partial<HandlerState>, { changes: boolean | undefined; replaces: string[] }]>([
     ["identical inputs", {}, { changes: false, replaces: [] }],
     [
       "defaults left out",

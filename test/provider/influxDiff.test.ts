@@ -14,7 +14,7 @@ const bucketOlds: bucket.BucketState = {
 
 /** What the engine plans for an InfluxBucket edit: update where InfluxDB can patch, replace otherwise. */
 describe("InfluxBucket diff", () => {
-  it.each<[string, Partial<bucket.BucketState>, { changes: boolean; replaces: string[] }]>([
+  it.each<[string, Partial<bucket.BucketState>, { changes: boolean | undefined; replaces: string[] }]>([
     ["identical", {}, { changes: false, replaces: [] }],
     [
       "organization id not given (resolved at create)",
@@ -45,9 +45,15 @@ describe("InfluxBucket diff", () => {
     expect(result.failures?.map((f) => f.property)).toEqual([property]);
   });
 
-  it("check fills the defaults so outputs mirror inputs", async () => {
+  it("check fills the defaults so outputs mirror inputs, and keeps the organization's id once known", async () => {
+    // The id stays an input, so a preview of an update keeps it known (no lookup: it comes from the olds).
     const result = await bucket.check(bucketOlds, { name: "x" } as bucket.BucketState);
-    expect(result.inputs).toEqual({ name: "x", retentionSeconds: 0, description: null });
+    expect(result.inputs).toEqual({
+      name: "x",
+      orgId: bucketOlds.orgId,
+      retentionSeconds: 0,
+      description: null,
+    });
   });
 });
 
@@ -65,7 +71,7 @@ const tokenOlds: token.TokenState = {
 
 /** Permissions and rotation mint a new token; description and status patch the existing one. */
 describe("InfluxToken diff", () => {
-  it.each<[string, Partial<token.TokenState>, { changes: boolean; replaces: string[] }]>([
+  it.each<[string, Partial<token.TokenState>, { changes: boolean | undefined; replaces: string[] }]>([
     ["identical", {}, { changes: false, replaces: [] }],
     [
       "permissions in another order, orgID spelled out",

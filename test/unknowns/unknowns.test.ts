@@ -3,6 +3,7 @@ import { AuthorizationsAPI, BucketsAPI } from "@influxdata/influxdb-client-apis"
 import type { OpType } from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ProgramStack, programStack, type UpResult } from "../support/engine";
+import type { SandboxHandler } from "../support/dmSandbox";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
 import { adoptDomain, getAt, type MatrixCase, matrixCases, secretSamples } from "./cases";
@@ -182,10 +183,16 @@ describe("the unknowns matrix, case by case", () => {
       c.editedValue !== undefined &&
       !["testOnApply", "adoptId"].includes(String(c.path[0])),
   );
+  let inDm: Promise<{ ids: Record<string, string>; handlers: SandboxHandler[] }> | undefined;
+  const dmState = () =>
+    (inDm ??= Promise.all([stack.outputs(), fixture.sandbox.handlers()]).then(([outputs, handlers]) => ({
+      ids: outputs.handlers as Record<string, string>,
+      handlers,
+    })));
   it.each(dmVisible)("$name: the edit reached DM", async (c) => {
     const real = cases.find((r) => r.id === c.id)!;
-    const ids = (await stack.outputs()).handlers as Record<string, string>;
-    const handler = (await fixture.sandbox.handlers()).find((h) => h.id === ids[c.id]);
+    const { ids, handlers } = await dmState();
+    const handler = handlers.find((h) => h.id === ids[c.id]);
     expect(handler, `handler of ${c.key}`).toBeDefined();
     const actual = getAt(handler, real.path);
     if (real.editedValue !== null && typeof real.editedValue === "object" && !Array.isArray(real.editedValue))

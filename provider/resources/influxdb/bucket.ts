@@ -37,7 +37,7 @@ function outputs(state: BucketState, orgId: string): Record<string, unknown> {
   });
 }
 
-export async function check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
+export async function check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
   const failures: pulumi.dynamic.CheckFailure[] = [];
   if (!containsUnknown(news.name) && (typeof news.name !== "string" || news.name.trim() === "")) {
     failures.push({ property: "name", reason: "must be a non-empty bucket name" });
@@ -52,9 +52,24 @@ export async function check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic
       reason: "must be 0 (keep forever) or a whole number of seconds of at least 3600",
     });
   }
-  return failures.length > 0
-    ? { failures }
-    : { inputs: plainJson({ ...news, retentionSeconds: retention, description: news.description ?? null }) };
+  if (failures.length > 0) return { failures };
+  const orgId = await orgIdInput(olds, news);
+  return {
+    inputs: plainJson({ ...news, orgId, retentionSeconds: retention, description: news.description ?? null }),
+  };
+}
+
+/**
+ * The organization's id as an input: given, or looked up by name once and then kept while the name stays.
+ * It must be an input so that it stays known while a preview plans an update of the bucket: the engine
+ * previews a dynamic resource's update with its inputs as its outputs, and everything that uses
+ * `bucket.orgId` (a token's permissions, a write URL) would otherwise be planned to change with it.
+ */
+async function orgIdInput(olds: Inputs | undefined, news: Inputs): Promise<string | undefined> {
+  if (news.orgId !== undefined) return news.orgId;
+  if (containsUnknown(news.org)) return undefined;
+  if (olds?.orgId && !containsUnknown(olds.orgId) && olds.org === news.org) return olds.orgId;
+  return resolveOrgId(influxApis(), undefined, news.org);
 }
 
 export async function diff(
