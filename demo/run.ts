@@ -33,22 +33,36 @@ function ensure(script: string): string {
   return out.trim().split("\n").at(-1)!;
 }
 
+/** The engine's environment for the demo stack: offline, a file backend in .demo/, a passphrase. */
+function demoEnv(bin: string): Record<string, string> {
+  return {
+    ...offlinePulumiEnv(),
+    PULUMI_BACKEND_URL: `file://${path.join(demoDir, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "demo",
+    PULUMI_HOME: path.join(demoDir, "home"),
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+  };
+}
+
+/** The stack, for its config and outputs (the Automation API); `pulumi` runs what a user would type. */
 async function demoStack(bin: string): Promise<Stack> {
   mkdirSync(path.join(demoDir, "state"), { recursive: true });
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
+  const { PULUMI_HOME: pulumiHome, ...envVars } = demoEnv(bin);
   return LocalWorkspace.createOrSelectStack(
     { stackName: "demo", workDir: repoRoot },
-    {
-      pulumiCommand,
-      pulumiHome: path.join(demoDir, "home"),
-      envVars: {
-        ...offlinePulumiEnv(),
-        PULUMI_BACKEND_URL: `file://${path.join(demoDir, "state")}`,
-        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "demo",
-        PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
-      },
-    },
+    { pulumiCommand, pulumiHome, envVars },
   );
+}
+
+/** Runs `pulumi <args>` as a user types it in the repository root, its output streamed to this terminal. */
+function pulumi(bin: string, args: string[]): void {
+  console.log(`  $ pulumi ${args.join(" ")}`);
+  execFileSync(path.join(bin, "pulumi"), [...args, "--stack", "demo"], {
+    cwd: repoRoot,
+    env: { ...process.env, ...demoEnv(bin) },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
 }
 
 /** Simulated devices: a lifecycle story per device and an hour of readings every 5 minutes. */
@@ -137,7 +151,7 @@ async function main(): Promise<void> {
 
     if (mode === "destroy") {
       step("pulumi destroy");
-      await stack.destroy({ onOutput: (out) => process.stdout.write(out), color: "always" });
+      pulumi(bin, ["destroy", "--yes"]);
       await stack.workspace.removeStack("demo", { force: true });
       await stopAll();
       rmSync(demoDir, { recursive: true, force: true });
@@ -146,7 +160,9 @@ async function main(): Promise<void> {
     }
 
     step("pulumi up: creating the DM event handlers (each is tested by DM on apply)");
-    await stack.up({ onOutput: (out) => process.stdout.write(out), color: "always" });
+    pulumi(bin, ["up", "--yes"]);
+    step("A second look changes nothing: DM matches the code");
+    pulumi(bin, ["preview", "--expect-no-changes"]);
     const outputs = await stack.outputs();
 
     if (mode === "serve") {

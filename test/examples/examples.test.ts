@@ -1,13 +1,17 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, it } from "vitest";
+import path from "node:path";
 import { programStack } from "../support/engine";
+import { repoRoot } from "../support/pulumiEnv";
+import { readmeCommands } from "./readmeCommands";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
 import { type KafkaServer, startKafka } from "../support/servers/kafka";
 
 /**
- * Every example under examples/ runs here as a user would run it (up, a preview with no changes,
- * destroy) against the sandbox and real servers, so an example can never rot.
+ * Every example under examples/ runs here as a user would run it: the `pulumi` commands its README gives,
+ * in order, through the CLI (`pulumi config set …`, `pulumi up --yes`, `pulumi preview --expect-no-changes`,
+ * `pulumi destroy --yes`), against the sandbox and real servers, so an example can never rot.
  */
 
 const fixture = useSandboxAndReceiver({ defaultDomain: "/examples/" });
@@ -20,7 +24,10 @@ const dm = (): ConfigMap => ({
 
 interface Example {
   folder: string;
+  /** This machine's value for each key the README's `pulumi config set` commands set. */
   config: () => Promise<ConfigMap>;
+  /** Keys the README leaves to the program's default but this machine must set (with the reason). */
+  extraConfig?: ConfigMap;
   /** What must be true in DM (and at the fixture.receiver) after `up`. */
   check: () => Promise<void>;
 }
@@ -100,11 +107,12 @@ examples.push(
       return {
         ...dm(),
         bootstrapServers: { value: kafka.bootstrapSasl },
-        securityProtocol: { value: "SASL_PLAINTEXT" },
         kafkaUser: { value: user.username },
         kafkaPassword: { value: user.password, secret: true },
       };
     },
+    // The README's broker speaks SASL_SSL (the program's default); the test broker has no TLS listener.
+    extraConfig: { securityProtocol: { value: "SASL_PLAINTEXT" } },
     check: async () => {
       expect((await fixture.sandbox.handlers()).map((h) => h.name).sort()).toEqual([
         "device lifecycle stream",
@@ -127,16 +135,45 @@ examples.push(
   },
 );
 
-describe.each(examples)("examples/$folder", ({ folder, config, check }) => {
-  it("comes up, shows no changes on a second preview, and is destroyed without a trace", async () => {
+describe.each(examples)("examples/$folder", ({ folder, config, extraConfig, check }) => {
+  it("runs the commands its README gives through the pulumi CLI: up, a preview with no changes, destroy", async () => {
     await fixture.sandbox.reset();
-    const stack = await programStack({ program: `examples/${folder}`, config: await config() }, (fn) =>
+    const local = await config();
+    const commands = readmeCommands(path.join(repoRoot, "examples", folder, "README.md"));
+    expect(commands.map((c) => c.slice(1).join(" "))).toEqual(
+      expect.arrayContaining(["up --yes", "preview --expect-no-changes", "destroy --yes"]),
+    );
+    const stack = await programStack({ program: `examples/${folder}`, config: extraConfig }, (fn) =>
       cleanups.unshift(fn),
     );
-    await stack.up();
-    await check();
-    expect((await stack.preview()).changes).toBe(0);
-    await stack.destroy();
+    const setByReadme = new Set<string>();
+    let checked = false;
+    for (const command of commands) {
+      expect(command[0], command.join(" ")).toBe("pulumi");
+      let args = command.slice(1);
+      if (args[0] === "config" && args[1] === "set") {
+        // The README's command as written, with this machine's value where it has one (URLs, tokens, ids).
+        const secret = args.includes("--secret");
+        const [key] = args.filter((a) => a !== "--secret").slice(2) as [string];
+        const mine = local[key];
+        if (mine) {
+          expect(secret, `the README sets ${key} ${mine.secret ? "with" : "without"} --secret`).toBe(
+            mine.secret === true,
+          );
+          args = ["config", "set", ...(secret ? ["--secret"] : []), key, mine.value];
+          setByReadme.add(key);
+        }
+      }
+      if (args[0] === "destroy") {
+        await check();
+        checked = true;
+      }
+      await stack.run(args);
+    }
+    expect(checked, "the README ends with pulumi destroy").toBe(true);
+    expect([...setByReadme].sort(), "the README sets every key the stack needs").toEqual(
+      Object.keys(local).sort(),
+    );
     expect(await fixture.sandbox.handlers()).toEqual([]);
   });
 });
