@@ -7,7 +7,7 @@
  */
 import { InfluxDB } from "@influxdata/influxdb-client";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startSandbox } from "../sandbox";
@@ -55,13 +55,22 @@ async function demoStack(bin: string): Promise<Stack> {
   );
 }
 
-/** Runs `pulumi <args>` as a user types it in the repository root, its output streamed to this terminal. */
-function pulumi(bin: string, args: string[]): void {
+/**
+ * Runs `pulumi <args>` as a user types it in the repository root, its output streamed to this terminal.
+ * Asynchronously: the sandbox and the ops receiver answer from this very process meanwhile.
+ */
+function pulumi(bin: string, args: string[]): Promise<void> {
   console.log(`  $ pulumi ${args.join(" ")}`);
-  execFileSync(path.join(bin, "pulumi"), [...args, "--stack", "demo"], {
+  const child = spawn(path.join(bin, "pulumi"), [...args, "--stack", "demo"], {
     cwd: repoRoot,
     env: { ...process.env, ...demoEnv(bin) },
     stdio: ["ignore", "inherit", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`pulumi ${args.join(" ")} exited with ${code}`)),
+    );
   });
 }
 
@@ -151,7 +160,7 @@ async function main(): Promise<void> {
 
     if (mode === "destroy") {
       step("pulumi destroy");
-      pulumi(bin, ["destroy", "--yes"]);
+      await pulumi(bin, ["destroy", "--yes"]);
       await stack.workspace.removeStack("demo", { force: true });
       await stopAll();
       rmSync(demoDir, { recursive: true, force: true });
@@ -160,9 +169,9 @@ async function main(): Promise<void> {
     }
 
     step("pulumi up: creating the DM event handlers (each is tested by DM on apply)");
-    pulumi(bin, ["up", "--yes"]);
+    await pulumi(bin, ["up", "--yes"]);
     step("A second look changes nothing: DM matches the code");
-    pulumi(bin, ["preview", "--expect-no-changes"]);
+    await pulumi(bin, ["preview", "--expect-no-changes"]);
     const outputs = await stack.outputs();
 
     if (mode === "serve") {

@@ -17,7 +17,14 @@ describe.sequential("the real Pulumi engine runs a dynamic-resource program", ()
     const { previewOperations, operations } = await stack.up();
     expect(previewOperations).toEqual({ thing: "create" });
     expect(operations).toEqual({ thing: "create" });
-    expect(await stack.outputs()).toEqual({ thingId: "smoke-a" });
+    expect(await stack.outputs()).toEqual({ thingId: "smoke-a", nodeVersion: process.version });
+  });
+
+  it("runs the program on the Node.js the tests run on (Node 24 LTS in the second pass of npm test)", async () => {
+    const { nodeVersion } = await stack.outputs();
+    expect(nodeVersion).toBe(process.version);
+    const expected = process.env.COIOTE_EXPECT_NODE_MAJOR;
+    if (expected) expect(nodeVersion).toMatch(new RegExp(`^v${expected}\\.`));
   });
 
   it("previews no changes after up", async () => {
@@ -41,7 +48,7 @@ describe.sequential("the real Pulumi engine runs a dynamic-resource program", ()
   it("replaces when the diff asks for it", async () => {
     await stack.setConfig({ label: { value: "b" } });
     expect((await stack.up()).operations).toEqual({ thing: "replace" });
-    expect(await stack.outputs()).toEqual({ thingId: "smoke-b" });
+    expect(await stack.outputs()).toMatchObject({ thingId: "smoke-b" });
   });
 
   it("destroys everything", async () => {

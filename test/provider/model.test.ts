@@ -109,6 +109,19 @@ describe("reading a handler back from DM", () => {
     expect(stateFromApi(unmasked, base).secrets).toEqual({ "auth.password": "changed" });
   });
 
+  it("keeps the uri in state when DM masks only its password, and sees any other change of it", () => {
+    const withPassword = {
+      ...base,
+      connectionConfig: { ...base.connectionConfig, uri: "https://svc:pw%21@example.test/hook" },
+    };
+    const masked = (uri: string) => ({ ...api, connectionConfig: { ...api.connectionConfig, uri } });
+    const read = stateFromApi(masked("https://svc:********@example.test/hook"), withPassword);
+    expect(read.connectionConfig.uri).toBe("https://svc:pw%21@example.test/hook");
+    expect(fieldChanged(read, withPassword, "connectionConfig")).toBe(false);
+    const moved = stateFromApi(masked("https://svc:********@other.test/hook"), withPassword);
+    expect(fieldChanged(moved, withPassword, "connectionConfig")).toBe(true);
+  });
+
   it("drops a secret whose parent object DM no longer has", () => {
     const noAuth = { ...api, connectionConfig: { ...api.connectionConfig, auth: null } };
     const read = stateFromApi(noAuth, base);

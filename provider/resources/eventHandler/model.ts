@@ -142,6 +142,23 @@ export interface ApiHandler {
 }
 
 /**
+ * DM masks a password in a webhook uri's userinfo (`http://user:********@host/`). When that mask is all
+ * that differs from the uri in the state, the state's uri is the truth; any other difference is drift.
+ */
+function unmaskUri(read: unknown, previous: unknown): unknown {
+  if (typeof read !== "string" || typeof previous !== "string" || !read.includes(maskedValue)) return read;
+  try {
+    const readUrl = new URL(read);
+    const previousUrl = new URL(previous);
+    if (decodeURIComponent(readUrl.password) !== maskedValue) return read;
+    readUrl.password = previousUrl.password;
+    return readUrl.href === previousUrl.href ? previous : read;
+  } catch {
+    return read;
+  }
+}
+
+/**
  * The state a handler read from DM corresponds to. Masked secrets (and secrets DM does not return) keep
  * the value the state already holds: DM never reveals them, so they are never a change and never written back.
  */
@@ -165,7 +182,10 @@ export function stateFromApi(handler: ApiHandler, previous: HandlerState): Handl
     description: handler.description ?? null,
     domain: handler.domain ?? previous.domain,
     filter: handler.filter,
-    connectionConfig: config,
+    connectionConfig:
+      handler.type === "webhook" && isObject(config)
+        ? { ...config, uri: unmaskUri(config.uri, previous.connectionConfig?.uri) }
+        : config,
     secrets,
     allowFailures: handler.allowFailures ?? false,
     testOnApply: previous.testOnApply,

@@ -29,3 +29,4 @@ class Thing extends pulumi.dynamic.Resource {
 const config = new pulumi.Config();
 const thing = new Thing("thing", { label: config.get("label") ?? "a", size: config.getNumber("size") ?? 1 });
 export const thingId = thing.id;
+export const nodeVersion = process.version; // the Node.js the language host ran the program on
