@@ -18,7 +18,7 @@ import {
   updatableFields,
   canonicalState,
 } from "./model";
-import { findCreatedHandler } from "./reconcile";
+import { claimHandler, findCreatedHandler, oneCreateAtATime } from "./reconcile";
 import { diffResult } from "../../diffResult";
 
 type Inputs = HandlerState & { __provider?: string };
@@ -139,31 +139,42 @@ export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResul
   });
 }
 
+/** Where a handler lives, for messages: "in domain /acme/", or the token's own domain when none is set. */
+const whereOf = (state: HandlerState) =>
+  state.domain ? `in domain ${state.domain}` : "in the token's default domain";
+
 /**
  * Creates the handler once. When the answer is lost (dropped connection, timeout, 5xx) the write may or
  * may not have happened, so before trying again it looks for the handler, giving a slow server a few
- * seconds to finish; only when it is surely absent does it send the create again.
+ * seconds to finish; only when it is surely absent does it send the create again. Look-alike creates run
+ * one at a time and every id is claimed, so two resources never end up holding the same handler.
  */
-async function createWithoutDuplicates(client: DmClient, desired: HandlerState): Promise<string> {
-  const maxAttempts = 3;
-  for (let attempt = 1; ; attempt++) {
-    const startedAt = new Date();
-    try {
-      return await client.create(desired.type, toCreateBody(desired), desired.domain, label(desired));
-    } catch (error) {
-      if (!(error instanceof AmbiguousWriteError)) throw error;
-      for (const waitMs of [0, 1_000, 3_000]) {
-        await sleep(waitMs);
-        const found = await findCreatedHandler(client, desired, startedAt);
-        if (found) return found;
+function createWithoutDuplicates(client: DmClient, desired: HandlerState): Promise<string> {
+  return oneCreateAtATime(desired, async () => {
+    const maxAttempts = 3;
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = new Date();
+      try {
+        const id = await client.create(desired.type, toCreateBody(desired), desired.domain, label(desired));
+        claimHandler(id);
+        return id;
+      } catch (error) {
+        if (!(error instanceof AmbiguousWriteError)) throw error;
+        for (const waitMs of [0, 1_000, 3_000]) {
+          await sleep(waitMs);
+          const found = await findCreatedHandler(client, desired, startedAt, whereOf(desired));
+          if (found) return found;
+        }
+        if (attempt >= maxAttempts) throw error;
       }
-      if (attempt >= maxAttempts) throw error;
     }
-  }
+  });
 }
 
 /** Takes over an existing handler: one PUT if it differs from the code, none if it already matches. */
 async function adopt(client: DmClient, id: string, desired: HandlerState): Promise<string> {
+  // Claimed before anything else, so a lost create's search elsewhere in this run never takes it.
+  claimHandler(id);
   const existing = await client.get<ApiHandler>(id, parseHandler, label(desired));
   if (!existing)
     throw new Error(

@@ -3,26 +3,81 @@ import { type ApiHandler, fieldChanged, type HandlerState, stateFromApi } from "
 import { parseHandlerList } from "./validate";
 
 /**
+ * Lost creates are recovered by looking for the handler DM may have made anyway. Two resources with the
+ * same name and configuration in one domain ("twins") look alike in DM, so the search alone cannot tell
+ * whose handler it found. Two rules keep twins apart within one provider process (the engine runs every
+ * EventHandler of a deployment in one): a handler some create of this process already holds is never
+ * taken again, and creates that could make look-alike handlers run one after another, so a search never
+ * sees a twin's handler before that twin has claimed it.
+ */
+const claimedIds = new Set<string>();
+const createQueues = new Map<string, Promise<unknown>>();
+
+/** Records that a resource of this process holds the handler, so no lost-create search takes it. */
+export function claimHandler(id: string): void {
+  claimedIds.add(id);
+}
+
+/**
+ * Runs `action` after every earlier create of a handler with the same type, domain and name has finished.
+ * Handlers that differ in any of these never match each other's search, so they still run in parallel.
+ */
+export function oneCreateAtATime<T>(desired: HandlerState, action: () => Promise<T>): Promise<T> {
+  const key = JSON.stringify([desired.type, desired.domain ?? "", desired.name]);
+  const run = (createQueues.get(key) ?? Promise.resolve()).then(action, action);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  createQueues.set(key, settled);
+  void settled.then(() => {
+    if (createQueues.get(key) === settled) createQueues.delete(key);
+  });
+  return run;
+}
+
+/** Several unclaimed handlers match a lost create: the provider will not guess which one it made. */
+export class AmbiguousCreateError extends Error {
+  override name = "AmbiguousCreateError";
+}
+
+type ListedHandler = ApiHandler & { createdAt?: string };
+
+function ambiguity(desired: HandlerState, where: string, candidates: ListedHandler[]): AmbiguousCreateError {
+  const list = candidates.map((h) => `${h.id}${h.createdAt ? ` (created ${h.createdAt})` : ""}`).join(", ");
+  return new AmbiguousCreateError(
+    `Coiote DM: the answer to create ${desired.type} handler ${JSON.stringify(desired.name)} ${where} was lost, ` +
+      `and ${candidates.length} handlers in DM match it that no other resource holds: ${list}. ` +
+      "The provider cannot tell which one this create made. Set adoptId to the id of the one to keep on this " +
+      "resource, delete the others (DELETE /api/coiotedm/v3/deviceEvents/handler/<id>), and run `pulumi up` again.",
+  );
+}
+
+/**
  * After a create whose answer was lost, finds the handler DM may have created anyway, so a retry adopts it
- * instead of making a duplicate. A match has the same type, name and configuration (secrets aside: DM
- * masks them). When several match, the newest is taken, since it is the one this create just made.
+ * instead of making a duplicate, and claims it. A match has the same type, name and configuration
+ * (secrets aside: DM masks them) and is held by no other resource of this process. Throws
+ * AmbiguousCreateError when several match.
  */
 export async function findCreatedHandler(
   client: DmClient,
   desired: HandlerState,
   notBefore: Date,
+  where: string,
 ): Promise<string | undefined> {
-  const handlers = await client.list<ApiHandler & { createdAt?: string }>(desired.domain, parseHandlerList);
+  const handlers = await client.list<ListedHandler>(desired.domain, parseHandlerList);
   // Where DM says when a handler was made, older ones cannot be ours (a minute of clock skew allowed).
   const earliest = notBefore.getTime() - 60_000;
   const matches = handlers.filter((handler) => {
-    if (handler.type !== desired.type) return false;
+    if (claimedIds.has(handler.id) || handler.type !== desired.type) return false;
     if (handler.createdAt && Date.parse(handler.createdAt) < earliest) return false;
     const current = stateFromApi(handler, desired);
     return (["name", "enabled", "description", "filter", "connectionConfig", "allowFailures"] as const).every(
       (field) => !fieldChanged(current, desired, field),
     );
   });
-  matches.sort((a, b) => (a.createdAt ?? "").localeCompare(b.createdAt ?? ""));
-  return matches.at(-1)?.id;
+  if (matches.length > 1) throw ambiguity(desired, where, matches);
+  const found = matches[0]?.id;
+  if (found) claimHandler(found);
+  return found;
 }
