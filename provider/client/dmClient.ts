@@ -64,6 +64,11 @@ export class DmClient {
     }
   }
 
+  /** The list call's URL, for messages that tell a user how to look at a domain's handlers. */
+  listUrl(domain: string | undefined): string {
+    return this.url("", domain);
+  }
+
   async list<T>(domain: string | undefined, parse: Parser<T[]>): Promise<T[]> {
     const response = await this.call({
       method: "GET",

@@ -141,3 +141,41 @@ describe("a lost create with a look-alike handler already in DM", () => {
     expect(error.message).toContain("adoptId");
   });
 });
+
+describe("a lost create whose search fails", () => {
+  it("says the handler may exist, names it, and tells how to find and adopt it", async () => {
+    const domain = "/corners-orphan/";
+    const inputs = await checkedInputs("orphan", domain);
+    await fixture.sandbox.addFault({
+      kind: "status",
+      status: 500,
+      afterCommit: true,
+      pathPattern: `${handlerPath}/webhook$`,
+      method: "POST",
+      times: 1,
+    });
+    await fixture.sandbox.addFault({
+      kind: "status",
+      status: 500,
+      pathPattern: `${handlerPath}$`,
+      method: "GET",
+      times: 100,
+    });
+
+    const error = (await eventHandler.create(inputs as never).catch((e: unknown) => e)) as Error;
+    await fixture.sandbox.clearFaults();
+    const orphans = (await fixture.sandbox.handlers()).filter((h) => h.domain === domain);
+    expect(orphans.map((h) => h.name)).toEqual(["orphan"]); // the create did happen
+    expect(error).toBeInstanceOf(Error);
+    const message = error.message;
+    expect(message).toContain('create webhook handler "orphan" in domain /corners-orphan/ may have happened');
+    expect(message).toMatch(/list handlers in domain \/corners-orphan\/ failed: HTTP 500/);
+    expect(message).toContain(`GET ${fixture.sandbox.url}${handlerPath}?domain=%2Fcorners-orphan%2F`);
+    expect(message).toContain("adoptId");
+
+    // The advice works: adopting the orphan by its id takes it over without a second handler.
+    const adopted = await eventHandler.create({ ...inputs, adoptId: orphans[0]!.id } as never);
+    expect(adopted.id).toBe(orphans[0]!.id);
+    expect((await fixture.sandbox.handlers()).filter((h) => h.domain === domain)).toHaveLength(1);
+  });
+});

@@ -18,7 +18,13 @@ import {
   updatableFields,
   canonicalState,
 } from "./model";
-import { claimHandler, findCreatedHandler, oneCreateAtATime } from "./reconcile";
+import {
+  AmbiguousCreateError,
+  claimHandler,
+  findCreatedHandler,
+  lostCreateError,
+  oneCreateAtATime,
+} from "./reconcile";
 import { diffResult } from "../../diffResult";
 
 type Inputs = HandlerState & { __provider?: string };
@@ -160,15 +166,35 @@ function createWithoutDuplicates(client: DmClient, desired: HandlerState): Promi
         return id;
       } catch (error) {
         if (!(error instanceof AmbiguousWriteError)) throw error;
-        for (const waitMs of [0, 1_000, 3_000]) {
-          await sleep(waitMs);
-          const found = await findCreatedHandler(client, desired, startedAt, whereOf(desired));
-          if (found) return found;
-        }
-        if (attempt >= maxAttempts) throw error;
+        const found = await searchAfterLostCreate(client, desired, startedAt, error);
+        if (found) return found;
+        if (attempt >= maxAttempts) throw lostCreateError(client, desired, whereOf(desired), error);
       }
     }
   });
+}
+
+/**
+ * Looks for the handler a lost create may have made, giving a slow server a few seconds. A failing search
+ * must not hide that the handler may exist, so its error says so (a found ambiguity is already explicit).
+ */
+async function searchAfterLostCreate(
+  client: DmClient,
+  desired: HandlerState,
+  startedAt: Date,
+  createError: AmbiguousWriteError,
+): Promise<string | undefined> {
+  for (const waitMs of [0, 1_000, 3_000]) {
+    await sleep(waitMs);
+    try {
+      const found = await findCreatedHandler(client, desired, startedAt, whereOf(desired));
+      if (found) return found;
+    } catch (searchError) {
+      if (searchError instanceof AmbiguousCreateError) throw searchError;
+      throw lostCreateError(client, desired, whereOf(desired), createError, searchError);
+    }
+  }
+  return undefined;
 }
 
 /** Takes over an existing handler: one PUT if it differs from the code, none if it already matches. */

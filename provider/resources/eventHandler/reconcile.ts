@@ -1,4 +1,5 @@
 import type { DmClient } from "../../client/dmClient";
+import { AmbiguousWriteError } from "../../client/errors";
 import { type ApiHandler, fieldChanged, type HandlerState, stateFromApi } from "./model";
 import { parseHandlerList } from "./validate";
 
@@ -80,4 +81,36 @@ export async function findCreatedHandler(
   const found = matches[0]?.id;
   if (found) claimHandler(found);
   return found;
+}
+
+const withoutPrefix = (message: string) =>
+  message.replace(/^Coiote DM: /, "").replace(/; the write may have happened$/, "");
+
+/**
+ * The error for a create that may have happened but was not recovered: the search for it failed, or found
+ * nothing. DM may hold a handler the stack does not know, so the message names it and says how to take it
+ * over, since a plain retry would create a second one.
+ */
+export function lostCreateError(
+  client: DmClient,
+  desired: HandlerState,
+  where: string,
+  createError: AmbiguousWriteError,
+  searchError?: unknown,
+): AmbiguousWriteError {
+  const name = JSON.stringify(desired.name);
+  const search =
+    searchError === undefined
+      ? "and looking for it found nothing yet"
+      : `and looking for it failed (${withoutPrefix(searchError instanceof Error ? searchError.message : String(searchError))})`;
+  return new AmbiguousWriteError(
+    `Coiote DM: create ${desired.type} handler ${name} ${where} may have happened: its answer was lost ` +
+      `(${withoutPrefix(createError.message)}), ${search}. DM may hold this handler while the stack does not. ` +
+      `Find it with GET ${client.listUrl(desired.domain)} (a ${desired.type} handler named ${name}); if it is there, ` +
+      'set adoptId: "<its id>" on this resource and run `pulumi up` again to take it over (without adoptId ' +
+      "`pulumi up` creates a second one); if it is not, run `pulumi up` again.",
+    createError.operation,
+    createError.status,
+    createError.dmCode,
+  );
 }
