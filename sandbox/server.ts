@@ -29,7 +29,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function buildSandbox(options: SandboxOptions): SandboxApp {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes,
-    logger: options.verbose ? { level: "info" } : false,
+    // Logs go to standard error: standard output carries only the "listening on" line scripts wait for.
+    logger: options.verbose ? { level: "info", stream: process.stderr } : false,
     ...timeoutOptions(options),
   });
   closeIdleConnections(app.server);

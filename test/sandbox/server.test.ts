@@ -154,6 +154,37 @@ describe("persistence", () => {
 });
 
 describe("the coiote-sandbox command", () => {
+  it("with --verbose, logs JSON lines to standard error and prints only its address on standard output", async () => {
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, "dist", "sandbox", "cli.js"), "--port", "0", "--token", "cli-token", "--verbose"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+    const first = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      lines.on("line", (line) => stdout.push(line));
+      lines.once("line", resolve);
+      child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
+    });
+    const url = /^coiote-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1];
+    expect(url, first).toMatch(/^http:/);
+    await fetch(`${url}/api/coiotedm/v3/deviceEvents/handler`, {
+      headers: { authorization: "Bearer cli-token" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stdout).toEqual([first]);
+    const logs = stderr
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg?: string });
+    expect(logs.some((log) => log.msg === "incoming request")).toBe(true);
+  });
+
   it("starts with a static token, prints its URL once it accepts requests, binds to loopback, and stops on SIGTERM", async () => {
     const child = spawn(
       process.execPath,
