@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, errors as undiciErrors, request } from "undici";
+import { describeDmError } from "./errorDetail";
 import { AmbiguousWriteError, DmApiError, type DmErrorBody } from "./errors";
 import { redact } from "./redact";
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from "./retry";
@@ -61,14 +62,6 @@ function isConnectionError(error: unknown): error is Error & { code?: string } {
 function neverReachedServer(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
   return code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT";
-}
-
-function describeDmError(status: number, body: unknown): string {
-  const dm = (typeof body === "object" && body !== null ? body : {}) as DmErrorBody;
-  const parts = [`HTTP ${status}`];
-  if (typeof dm.code === "number") parts.push(`code ${dm.code}`);
-  const text = typeof dm.message === "string" ? dm.message : typeof body === "string" ? body : "";
-  return text ? `${parts.join(", ")}: ${text}` : parts.join(", ");
 }
 
 /** A small HTTP layer over undici: JSON in and out, timeouts, bounded retries, secret-free errors. */
@@ -143,7 +136,7 @@ export class HttpClient {
       if (response) {
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
           return response;
-        const detail = describeDmError(response.status, response.body);
+        const detail = describeDmError(response.status, response.body, [...this.options.secrets()]);
         const code = (response.body as DmErrorBody | undefined)?.code;
         if (retryableStatuses.has(response.status)) {
           reason = detail;
