@@ -4,14 +4,20 @@ import { InfluxBucket, InfluxToken } from "./influxdb";
 
 /** Line-protocol bodies: DM's layout (dm-api.md §5), with the event type as a plain tag value. */
 export const influxBodyTemplates = {
+  /**
+   * The default for telemetry: measurement `telemetryEvent`, the LwM2M path as field name and its value
+   * unquoted (numeric resources).
+   */
   telemetry:
     "telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType=telemetry $url=$value $timestamp",
   /** The seed guide's option for string resources: the field value quoted. */
   telemetryStringValues:
     'telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType=telemetry $url="$value" $timestamp',
+  /** The default for lifecycle events: measurement `deviceEvent`, the event type as the `eventType` tag, `value=1`. */
   lifecycle: "deviceEvent,domain=$domainId,endpointName=$endpointName,eventType=$subtype value=1 $timestamp",
 } as const;
 
+/** Arguments of an InfluxBucketIntegration: give either `bucket` or `bucketId`. */
 export interface InfluxBucketIntegrationArgs {
   /** InfluxDB base URL as DM will call it; defaults to influxdb:url. */
   influxUrl?: pulumi.Input<string>;
@@ -22,8 +28,11 @@ export interface InfluxBucketIntegrationArgs {
   orgId?: pulumi.Input<string>;
   /** A bucket to create... */
   bucket?: {
+    /** Bucket name. Renaming updates the bucket in place. */
     name: pulumi.Input<string>;
+    /** How long points are kept, in seconds (at least 3600); 0 or unset keeps them forever. Updates in place. */
     retentionSeconds?: pulumi.Input<number>;
+    /** Free text; default none. Changing it updates the bucket in place. */
     description?: pulumi.Input<string>;
   };
   /** ...or the id of an existing one. */
@@ -37,18 +46,40 @@ export interface InfluxBucketIntegrationArgs {
   tokenRotation?: pulumi.Input<string>;
   /** The DM handler that writes into the bucket. */
   handler: {
+    /** Handler name shown in DM. Changing it updates the handler in place. */
     name: pulumi.Input<string>;
+    /**
+     * DM domain, e.g. "/acme/plant-1/". Defaults to coiote:domain, then to the caller's own domain. Changing
+     * it replaces the handler.
+     */
     domain?: pulumi.Input<string>;
+    /** Free text shown in DM; default none. Changing it updates the handler in place. */
     description?: pulumi.Input<string>;
+    /**
+     * Which events are written: telemetry paths or lifecycle event types; the type also picks the default
+     * body. Changing it updates the handler in place.
+     */
     filter: pulumi.Input<
-      | { type: "telemetry"; lwm2mUrls: pulumi.Input<pulumi.Input<string>[]> }
-      | { type: "lifecycle"; eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]> }
+      | {
+          /** Telemetry: the values of the given LwM2M paths. */
+          type: "telemetry";
+          /** LwM2M paths (e.g. "/3303/0/5700", "/3303"), at least one. Changing them updates the handler in place. */
+          lwm2mUrls: pulumi.Input<pulumi.Input<string>[]>;
+        }
+      | {
+          /** Lifecycle: the device events of the given types. */
+          type: "lifecycle";
+          /** Lifecycle event types, at least one. Changing them updates the handler in place. */
+          eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]>;
+        }
     >;
     /** Quote telemetry values (for string resources), as the seed guide suggests. */
     stringValues?: boolean;
     /** Replace the default line-protocol body. */
     bodyTemplate?: pulumi.Input<string>;
+    /** Send DM's test event after every create or update and fail the step if it fails. Default true. */
     testOnApply?: pulumi.Input<boolean>;
+    /** Whether DM forwards events; default true. Changing it updates the handler in place. */
     enabled?: pulumi.Input<boolean>;
   };
 }
@@ -58,12 +89,19 @@ export interface InfluxBucketIntegrationArgs {
  * your own), and a webhook handler in InfluxDB line protocol with `precision=ms`, tested on apply.
  */
 export class InfluxBucketIntegration extends pulumi.ComponentResource {
+  /** Id of the bucket written to: the created one, or `bucketId`. */
   readonly bucketId: pulumi.Output<string>;
+  /** DM id of the webhook handler. */
   readonly handlerId: pulumi.Output<string>;
+  /** The InfluxDB write URL the handler posts to (`/api/v2/write?precision=ms`, the bucket and the organization). */
   readonly writeUrl: pulumi.Output<string>;
+  /** Result of the handler's last test on apply (undefined when testOnApply is off). */
   readonly lastTest: pulumi.Output<EventHandlerLastTest | undefined>;
+  /** The bucket resource, when the integration creates one (not with `bucketId`). */
   readonly bucket?: InfluxBucket;
+  /** The write-only token resource, when the integration creates one (not with `token`). */
   readonly token?: InfluxToken;
+  /** The DM webhook handler resource. */
   readonly handler: EventHandler;
 
   constructor(name: string, args: InfluxBucketIntegrationArgs, opts?: pulumi.ComponentResourceOptions) {

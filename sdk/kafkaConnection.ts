@@ -25,14 +25,29 @@ function secretSensitiveProperties(
   );
 }
 
+/**
+ * Arguments of a KafkaConnection: `useDomainProperties: true`, or `bootstrapServers` with the security
+ * settings. Every change updates the connection in place, and the handlers that use it when the rendered
+ * properties change.
+ */
 export interface KafkaConnectionArgs {
   /** Produce with the domain's Kafka properties (set by a DM administrator) instead of the settings below. */
   useDomainProperties?: boolean;
   /** DM domain the connection is verified in (defaults to coiote:domain / the caller's domain). */
   domain?: pulumi.Input<string>;
+  /**
+   * The brokers as "host:port", at least one (`bootstrap.servers`); required unless useDomainProperties.
+   * Changing them updates the connection, and the handlers that use it, in place.
+   */
   bootstrapServers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * How the producer talks to the brokers (default "PLAINTEXT"); the SASL ones need saslMechanism, username
+   * and password. Changing it updates the connection, and the handlers that use it, in place.
+   */
   securityProtocol?: pulumi.Input<"PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL">;
+  /** SASL mechanism, required with SASL_PLAINTEXT or SASL_SSL and refused otherwise; no default. Changing it updates in place. */
   saslMechanism?: pulumi.Input<"PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512">;
+  /** SASL user name (no line breaks), required with a SASL security protocol; no default. Changing it updates in place. */
   username?: pulumi.Input<string>;
   /** Stored as a Pulumi secret. */
   password?: pulumi.Input<string>;
@@ -44,9 +59,13 @@ export interface KafkaConnectionArgs {
   verifyTopic?: pulumi.Input<string>;
 }
 
+/** The result of DM producing a test record with a KafkaConnection (`verify`). */
 export interface KafkaVerification {
+  /** Whether DM could produce the test record to `verifyTopic`. */
   successful: boolean;
+  /** DM's message (on failure, the broker's reason); null when DM gave none. */
   message: string | null;
+  /** ISO time of the verification. */
   time: string;
 }
 
@@ -58,7 +77,9 @@ export interface KafkaVerification {
 export class KafkaConnection extends pulumi.dynamic.Resource {
   /** The rendered producer properties (secret); null with useDomainProperties. */
   declare readonly properties: pulumi.Output<string | null>;
+  /** Result of the last verification, on the last create or update; null with `verify: false`. */
   declare readonly lastVerification: pulumi.Output<KafkaVerification | null>;
+  /** Whether handlers produce with the domain's Kafka properties (then `handlerConnection()` gives "domainProperty"). */
   declare readonly useDomainProperties: pulumi.Output<boolean | undefined>;
 
   private readonly domainProperties: boolean;
