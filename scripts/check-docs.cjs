@@ -8,10 +8,17 @@ const path = require("node:path");
 const root = path.resolve(__dirname, "..");
 const committed = path.join(root, "docs", "reference");
 const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "coiote-docs-"));
-execFileSync(path.join(root, "node_modules", ".bin", "typedoc"), ["--logLevel", "Warn", "--out", fresh], {
-  cwd: root,
-  stdio: "inherit",
-});
+try {
+  execFileSync(path.join(root, "node_modules", ".bin", "typedoc"), ["--logLevel", "Warn", "--out", fresh], {
+    cwd: root,
+    stdio: "inherit",
+  });
+} catch {
+  // TypeDoc has printed what is wrong (an undocumented export is an error, see typedoc.json).
+  fs.rmSync(fresh, { recursive: true, force: true });
+  console.error("docs check failed: TypeDoc reported the problems above");
+  process.exit(1);
+}
 
 const list = (dir) =>
   fs.existsSync(dir)
