@@ -45,6 +45,11 @@ export class PulumiCliError extends Error {
 export interface ProgramStackOptions {
   /** Folder (relative to the repository root or absolute) holding Pulumi.yaml and the program. */
   program: string;
+  /**
+   * Run the program in its own folder as it is, with its own node_modules (a user's project outside this
+   * repository): no copy, no link to the working tree.
+   */
+  standalone?: boolean;
   /** Plain and secret stack config, applied before the first run. */
   config?: ConfigMap;
   /** Extra environment for the engine and the program (e.g. COIOTE_URL). */
@@ -111,15 +116,17 @@ export class ProgramStack {
   static async create(options: ProgramStackOptions): Promise<ProgramStack> {
     const id = randomBytes(4).toString("hex");
     const scratch = path.join(workRoot, id);
-    const workDir = path.join(scratch, "program");
+    const source = path.isAbsolute(options.program) ? options.program : path.join(repoRoot, options.program);
+    const workDir = options.standalone ? source : path.join(scratch, "program");
     const backendDir = path.join(scratch, "state");
     mkdirSync(backendDir, { recursive: true });
-    const source = path.isAbsolute(options.program) ? options.program : path.join(repoRoot, options.program);
-    cpSync(source, workDir, { recursive: true, filter: (src) => !src.includes("node_modules") });
-    // The program's own link to this working tree: it resolves "pulumi-coiote" (and the provider stubs'
-    // run-time require of it) here, whatever the repository's self-link points at meanwhile.
-    mkdirSync(path.join(workDir, "node_modules"), { recursive: true });
-    symlinkSync(repoRoot, path.join(workDir, "node_modules", "pulumi-coiote"), "dir");
+    if (!options.standalone) {
+      cpSync(source, workDir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+      // The program's own link to this working tree: it resolves "pulumi-coiote" (and the provider stubs'
+      // run-time require of it) here, whatever the repository's self-link points at meanwhile.
+      mkdirSync(path.join(workDir, "node_modules"), { recursive: true });
+      symlinkSync(repoRoot, path.join(workDir, "node_modules", "pulumi-coiote"), "dir");
+    }
 
     // Loaded lazily so that the benchmarks, which run outside vitest, can use this harness too.
     const bin = options.pulumiBin ?? (await import("vitest")).inject("pulumiBin");
