@@ -1,12 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ProgramStack, programStack } from "../support/engine";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { repoRoot } from "../support/pulumiEnv";
+import { installPackage, packPackage, run } from "./pack";
 
 /**
  * The package as a user gets it: `npm pack` of this repository, installed from the tarball into a fresh
@@ -15,7 +13,6 @@ import { repoRoot } from "../support/pulumiEnv";
  * --expect-no-changes` and `pulumi destroy --yes`. A file missing from the package's `files`, or a
  * dependency that only resolves inside the repository, fails here.
  */
-const run = promisify(execFile);
 const fixture = useSandboxAndReceiver({ defaultDomain: "/installed/" });
 let project: string;
 let stack: ProgramStack;
@@ -38,12 +35,10 @@ export const lastTest = alerts.lastTest;
 `;
 
 beforeAll(async () => {
-  const scratch = mkdtempSync(path.join(tmpdir(), "coiote-packed-"));
+  const { scratch, tarball } = await packPackage();
   fixture.cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
-  await run("npm", ["pack", "--silent", "--pack-destination", scratch], { cwd: repoRoot });
-  const tarball = readdirSync(scratch).find((f) => f.endsWith(".tgz"))!;
   project = path.join(scratch, "my-stack");
-  await run("mkdir", ["-p", project]);
+  mkdirSync(project);
   writeFileSync(path.join(project, "Pulumi.yaml"), "name: my-stack\nruntime: nodejs\n");
   writeFileSync(
     path.join(project, "package.json"),
@@ -51,18 +46,8 @@ beforeAll(async () => {
   );
   writeFileSync(path.join(project, "index.ts"), program);
   // As the README says: the tarball (or the registry, once published) and the Pulumi SDK.
-  await run(
-    "npm",
-    [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--prefer-offline",
-      path.join(scratch, tarball),
-      "@pulumi/pulumi@3.259.0",
-    ],
-    { cwd: project, maxBuffer: 16 * 1024 * 1024 },
-  );
+  await installPackage(project, tarball);
+
   // The engine, from the script the installed package ships (cached on this machine, built otherwise).
   const { stdout } = await run("bash", [
     path.join(project, "node_modules", "pulumi-coiote", "scripts", "ensure-pulumi.sh"),
