@@ -39,6 +39,5 @@ export function changedProperties(text: string): ChangedProperties {
     if (!entry.properties.includes(name)) entry.properties.push(name);
     entry.properties.sort();
   }
-  // A resource whose header showed a change but no property line still counts.
   return result;
 }
