@@ -295,7 +295,7 @@ export function matrixCases(env: Environment): { cases: MatrixCase[]; uncovered:
     const path = concretePath(args, entry.path);
     const fedValue = getAt(args, path);
     const editable = !notEditable.some((pattern) => pattern.test(key));
-    const editedValue = editable ? editedValue_(entry, args, key) : undefined;
+    const editedValue = editable ? editedValueOf(entry, args, key) : undefined;
     const shortKey = key.replace(/<[^>]*>/g, "");
     const op: OpType = replacing.some((p) => p.test(shortKey)) ? "replace" : "update";
     cases.push({
@@ -314,7 +314,7 @@ export function matrixCases(env: Environment): { cases: MatrixCase[]; uncovered:
   return { cases, uncovered };
 
   /** A whole object, list or map is edited through its first editable leaf (of the union members in use). */
-  function editedValue_(entry: ArgumentPath, args: Args, key: string): unknown {
+  function editedValueOf(entry: ArgumentPath, args: Args, key: string): unknown {
     const at = concretePath(args, entry.path);
     if (entry.kind !== "object" && entry.kind !== "array" && entry.kind !== "map")
       return editedLeaf(entry, getAt(args, at), key);
