@@ -127,7 +127,7 @@ export async function diff(
     }
   }
   // A failed test on apply is retried by the next `up`, even when nothing else changed.
-  const retest = news.testOnApply !== false && olds.lastTest !== undefined && !olds.lastTest?.successful;
+  const retest = news.testOnApply !== false && olds.lastTest != null && !olds.lastTest.successful;
   return diffResult(changed, replaces, retest);
 }
 
