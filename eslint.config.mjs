@@ -12,4 +12,17 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
     },
   },
+  {
+    // Product code (what the package ships, plus the demo and benchmarks users run) never imports the
+    // test suite: shared fixtures live in testing/, which ships as pulumi-coiote/testing.
+    files: ["provider/**", "sdk/**", "sandbox/**", "testing/**", "demo/**", "bench/**", "examples/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["**/test/**", "**/test"], message: "product code must not import test code" }],
+        },
+      ],
+    },
+  },
 );

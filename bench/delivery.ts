@@ -1,5 +1,4 @@
-import type { DmSandbox } from "../test/support/dmSandbox";
-import type { Receiver } from "../test/support/receiver";
+import { type DmSandbox, type Receiver } from "../testing";
 import { percentile, round, timed } from "./stats";
 
 export interface DeliveryRow {

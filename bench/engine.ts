@@ -1,6 +1,4 @@
-import { ProgramStack } from "../test/support/engine";
-import type { DmSandbox } from "../test/support/dmSandbox";
-import { classify } from "../test/support/dmSandbox";
+import { classify, type DmSandbox, ProgramStack } from "../testing";
 import { round, timed } from "./stats";
 
 export interface EngineRow {

@@ -8,10 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DmSandbox } from "../test/support/dmSandbox";
-import { ensurePulumiBin, repoRoot } from "../test/support/pulumiEnv";
-import { Receiver } from "../test/support/receiver";
-import { startKafka } from "../test/support/servers/kafka";
+import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, Receiver, startKafka } from "../testing";
 import { type DeliveryRow, measureDelivery, webhookTarget } from "./delivery";
 import { type CallRow, type EngineRow, measureCalls, measureEngine } from "./engine";
 

@@ -11,9 +11,13 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startSandbox } from "../sandbox";
-import { ensurePulumiBin, offlinePulumiEnv, repoRoot } from "../test/support/pulumiEnv";
-import { Receiver } from "../test/support/receiver";
-import { startInfluxd } from "../test/support/servers/influxd";
+import {
+  ensurePulumiBin,
+  offlinePulumiEnv,
+  packageRoot as repoRoot,
+  Receiver,
+  startInfluxd,
+} from "../testing";
 import { chartHtml, type Point } from "./chart";
 
 const demoDir = process.env.DEMO_DIR ?? path.join(repoRoot, ".demo");

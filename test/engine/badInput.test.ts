@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classify, DmSandbox } from "../support/dmSandbox";
-import { type ProgramStack, programStack } from "../support/engine";
+import { classify, DmSandbox, type ProgramStack, programStack } from "../../testing";
 
 /**
  * Bad arguments are refused at preview, by the provider's check, naming the property and the reason,

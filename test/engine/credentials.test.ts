@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
+import { type ProgramStack, programStack } from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
 
 /**
  * Credentials reach the provider at run time (stack config or environment), are never stored in the

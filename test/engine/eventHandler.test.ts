@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classify, DmSandbox, type LoggedRequest } from "../support/dmSandbox";
-import { type ProgramStack, programStack } from "../support/engine";
-import { Receiver } from "../support/receiver";
+import {
+  classify,
+  DmSandbox,
+  type LoggedRequest,
+  type ProgramStack,
+  programStack,
+  Receiver,
+} from "../../testing";
 
 /**
  * EventHandler through the real engine against the sandbox (masking on), in the style of a Terraform

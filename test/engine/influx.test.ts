@@ -1,9 +1,8 @@
 import { InfluxDB } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI } from "@influxdata/influxdb-client-apis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
+import { type InfluxServer, type ProgramStack, programStack, startInfluxd } from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
 
 /**
  * InfluxBucketIntegration end to end: the real engine, the DM sandbox delivering in line protocol, and a

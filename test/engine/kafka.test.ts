@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Consumer, type Message, stringDeserializers } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { type KafkaServer, startKafka } from "../support/servers/kafka";
+import { type KafkaServer, type ProgramStack, programStack, startKafka } from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
 
 /**
  * KafkaConnection and Kafka handlers end to end: the real engine, the sandbox producing with a real

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox";
-import { DmSandbox } from "../support/dmSandbox";
-import { type ProgramStack, programStack } from "../support/engine";
-import { Receiver } from "../support/receiver";
+import { DmSandbox, type ProgramStack, programStack, Receiver } from "../../testing";
 
 /**
  * Canary secrets must reach DM (and, for webhook auth, the receiver) and nothing else: not the state,

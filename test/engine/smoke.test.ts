@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
+import { type ProgramStack, programStack } from "../../testing";
 
 // The engine itself, end to end: if this fails, every other engine test would fail for the same reason.
 describe.sequential("the real Pulumi engine runs a dynamic-resource program", () => {

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../support/pulumiEnv";
-import { freePorts } from "../support/servers/process";
+import { repoRoot } from "../support/repoRoot";
+import { freePorts } from "../../testing";
 
 /** The README's first command, run as a user runs it (in its own folder and ports), then torn down. */
 const run = promisify(execFile);

@@ -1,12 +1,10 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
-import { programStack } from "../support/engine";
-import { repoRoot } from "../support/pulumiEnv";
+import { type InfluxServer, type KafkaServer, programStack, startInfluxd, startKafka } from "../../testing";
+import { repoRoot } from "../support/repoRoot";
 import { readmeCommands } from "./readmeCommands";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
-import { type KafkaServer, startKafka } from "../support/servers/kafka";
+import { useSandboxAndReceiver } from "../../testing/vitest";
 
 /**
  * Every example under examples/ runs here as a user would run it: the `pulumi` commands its README gives,

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { repoRoot } from "../support/pulumiEnv";
+import { type ProgramStack, programStack } from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
+import { repoRoot } from "../support/repoRoot";
 
 /**
  * examples/gitops: the pipeline's steps, run with the scripts its workflow calls, against the sandbox: a

@@ -1,6 +1,5 @@
 import { expect } from "vitest";
-import type { DmSandbox } from "../support/dmSandbox";
-import type { ProgramStack } from "../support/engine";
+import { type DmSandbox, type ProgramStack } from "../../testing";
 
 export type Spec = { resourceName: string; args: Record<string, unknown> };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
+import { programStack } from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
 import { assertConverged, type Spec } from "./convergence";
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../support/pulumiEnv";
+import { repoRoot } from "../support/repoRoot";
 
 export const run = promisify(execFile);
 

@@ -1,9 +1,9 @@
 import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { repoRoot } from "../support/pulumiEnv";
+import { type ProgramStack, programStack } from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
+import { repoRoot } from "../support/repoRoot";
 import { installPackage, packPackage, run } from "./pack";
 
 /**

@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { offlinePulumiEnv, repoRoot } from "../support/pulumiEnv";
+import { useSandboxAndReceiver } from "../../testing/vitest";
+import { ensurePulumiBin, offlinePulumiEnv } from "../../testing";
+import { repoRoot } from "../support/repoRoot";
 import { installPackage, packPackage, run } from "./pack";
 
 /**
@@ -34,10 +35,9 @@ beforeAll(async () => {
   stateDir = path.join(scratch, "state");
   mkdirSync(project);
   mkdirSync(stateDir);
-  const { inject } = await import("vitest");
   env = {
     ...offlinePulumiEnv(),
-    PATH: `${inject("pulumiBin")}${path.delimiter}${process.env.PATH ?? ""}`,
+    PATH: `${ensurePulumiBin()}${path.delimiter}${process.env.PATH ?? ""}`,
     PULUMI_HOME: path.join(scratch, "home"),
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: "template-test",

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as bucket from "../../provider/resources/influxdb/bucket";
 import * as token from "../../provider/resources/influxdb/token";
 import { configure } from "../../provider/runtimeConfig";
-import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
+import { type InfluxServer, startInfluxd } from "../../testing";
 
 /**
  * The InfluxBucket and InfluxToken provider methods called directly against a real InfluxDB 2: what the

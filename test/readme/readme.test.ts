@@ -3,11 +3,16 @@ import { BucketsAPI } from "@influxdata/influxdb-client-apis";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../support/engine";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { repoRoot } from "../support/pulumiEnv";
-import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
-import { type KafkaServer, startKafka } from "../support/servers/kafka";
+import {
+  type InfluxServer,
+  type KafkaServer,
+  type ProgramStack,
+  programStack,
+  startInfluxd,
+  startKafka,
+} from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
+import { repoRoot } from "../support/repoRoot";
 import { changedProperties } from "./previewDiff";
 import { composeProgram, readmeSnippets, writeProject } from "./readmeProgram";
 

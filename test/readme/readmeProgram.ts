@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../support/pulumiEnv";
+import { repoRoot } from "../support/repoRoot";
 
 /**
  * A Pulumi program made of nothing but the README's TypeScript snippets, in the README's order, as a new

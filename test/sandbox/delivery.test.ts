@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { KafkaProducerFactory, KafkaRecord } from "../../sandbox";
-import { Receiver } from "../support/receiver";
+import { Receiver } from "../../testing";
 import { HeldReceiver, testSandbox, type TestSandbox, webhookBody } from "./client";
 
 /** Events injected into the sandbox really reach receivers, rendered as DM renders them. */

@@ -17,7 +17,7 @@ import { createInterface } from "node:readline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HandlerState } from "../../provider/resources/eventHandler/model";
 import { validateHandlerInputs } from "../../provider/resources/eventHandler/validate";
-import { repoRoot } from "../support/pulumiEnv";
+import { repoRoot } from "../support/repoRoot";
 import { testSandbox, type TestSandbox, token, webhookBody } from "./client";
 
 /**

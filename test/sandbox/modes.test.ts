@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { effectiveProducerProperties, parseProperties } from "../../sandbox";
-import { Receiver } from "../support/receiver";
+import { Receiver } from "../../testing";
 import { testSandbox, type TestSandbox, webhookBody } from "./client";
 
 /** The switches (strict, masking, Kafka producer) and the examples of DM's own guide. */

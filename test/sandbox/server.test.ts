@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "../support/pulumiEnv";
+import { repoRoot } from "../support/repoRoot";
 import { testSandbox, token, webhookBody } from "./client";
 
 describe("faults", () => {

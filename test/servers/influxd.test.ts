@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInfluxd, type InfluxServer } from "../support/servers/influxd";
+import { startInfluxd, type InfluxServer } from "../../testing";
 
 let influx: InfluxServer;
 

@@ -12,7 +12,7 @@ import {
   type SASLOptions,
 } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startKafka, type KafkaServer } from "../support/servers/kafka";
+import { startKafka, type KafkaServer } from "../../testing";
 
 let kafka: KafkaServer;
 

@@ -3,8 +3,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startInfluxd } from "../support/servers/influxd";
-import { freePorts, ServerProcess, waitUntilReady } from "../support/servers/process";
+import { startInfluxd } from "../../testing";
+import { freePorts, ServerProcess, waitUntilReady } from "../../testing/servers/process";
 
 describe("server process helpers", () => {
   const saved = process.env.INFLUXD_BIN;

@@ -2,10 +2,15 @@ import { InfluxDB } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI } from "@influxdata/influxdb-client-apis";
 import type { OpType } from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack, type UpResult } from "../support/engine";
-import type { SandboxHandler } from "../support/dmSandbox";
-import { useSandboxAndReceiver } from "../support/fixture";
-import { type InfluxServer, startInfluxd } from "../support/servers/influxd";
+import {
+  type InfluxServer,
+  type ProgramStack,
+  programStack,
+  type SandboxHandler,
+  startInfluxd,
+  type UpResult,
+} from "../../testing";
+import { useSandboxAndReceiver } from "../../testing/vitest";
 import { adoptDomain, getAt, type MatrixCase, matrixCases, secretSamples } from "./cases";
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Admin, type SASLOptions } from "@platformatic/kafka";
-import { freePorts, REPO_ROOT, rssKb, runEnsureScript, ServerProcess, waitUntilReady } from "./process";
+import { freePorts, rssKb, runEnsureScript, ServerProcess, waitUntilReady } from "./process";
 
 export interface KafkaUser {
   mechanism: "SCRAM-SHA-256" | "SCRAM-SHA-512" | "PLAIN";
@@ -39,7 +39,7 @@ export interface StartKafkaOptions {
   readyTimeoutMs?: number;
 }
 
-const LOG4J_CONFIG = path.join(REPO_ROOT, "scripts", "kafka", "log4j2.properties");
+const LOG4J_CONFIG = path.join("scripts", "kafka", "log4j2.properties");
 
 async function kafkaLib(): Promise<string> {
   return process.env.KAFKA_LIB || runEnsureScript("ensure-kafka.sh");

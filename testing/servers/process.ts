@@ -4,8 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as path from "node:path";
-
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
+import { packageRoot } from "../packageRoot";
 
 /** Free TCP ports on 127.0.0.1, all distinct (every listener is held open until all are known). */
 export async function freePorts(count: number): Promise<number[]> {
@@ -35,8 +34,8 @@ export async function freePorts(count: number): Promise<number[]> {
  */
 export function runEnsureScript(name: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(REPO_ROOT, "scripts", name)], {
-      cwd: REPO_ROOT,
+    const child = spawn("bash", [path.join(packageRoot, "scripts", name)], {
+      cwd: packageRoot,
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

@@ -10,7 +10,8 @@ import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { offlinePulumiEnv, repoRoot } from "./pulumiEnv";
+import { packageRoot } from "./packageRoot";
+import { ensurePulumiBin, offlinePulumiEnv } from "./pulumiEnv";
 
 /** What the engine did (or would do) to each resource, keyed by the resource's name in the program. */
 export type OperationsByName = Record<string, OpType>;
@@ -43,7 +44,7 @@ export class PulumiCliError extends Error {
 }
 
 export interface ProgramStackOptions {
-  /** Folder (relative to the repository root or absolute) holding Pulumi.yaml and the program. */
+  /** Folder holding Pulumi.yaml and the program: absolute, or relative to the current directory. */
   program: string;
   /**
    * Run the program in its own folder as it is, with its own node_modules (a user's project outside this
@@ -54,13 +55,19 @@ export interface ProgramStackOptions {
   config?: ConfigMap;
   /** Extra environment for the engine and the program (e.g. COIOTE_URL). */
   env?: Record<string, string>;
-  /** The engine's bin directory; inside vitest it comes from the global setup. */
+  /** The engine's bin directory; by default `ensurePulumiBin()` (COIOTE_PULUMI_BIN, PATH, cache or a build). */
   pulumiBin?: string;
+  /**
+   * Scratch folder for program copies, state and PULUMI_HOME (default: COIOTE_TEST_WORK, else
+   * `.test-work` in the current directory). Keep it inside your project so the copied program resolves
+   * your node_modules as the original does; add it to .gitignore.
+   */
+  workRoot?: string;
 }
 
-// Scratch space inside the repository so that programs resolve node_modules (and pulumi-coiote through
-// its self-link) the same way a user's project does. Git ignores it.
-const workRoot = path.join(repoRoot, ".test-work");
+function defaultWorkRoot(): string {
+  return process.env.COIOTE_TEST_WORK || path.resolve(".test-work");
+}
 
 function collectOperations(events: EngineEvent[]): OperationsByName {
   const operations: OperationsByName = {};
@@ -115,21 +122,20 @@ export class ProgramStack {
 
   static async create(options: ProgramStackOptions): Promise<ProgramStack> {
     const id = randomBytes(4).toString("hex");
-    const scratch = path.join(workRoot, id);
-    const source = path.isAbsolute(options.program) ? options.program : path.join(repoRoot, options.program);
+    const scratch = path.join(options.workRoot ?? defaultWorkRoot(), id);
+    const source = path.resolve(options.program);
     const workDir = options.standalone ? source : path.join(scratch, "program");
     const backendDir = path.join(scratch, "state");
     mkdirSync(backendDir, { recursive: true });
     if (!options.standalone) {
       cpSync(source, workDir, { recursive: true, filter: (src) => !src.includes("node_modules") });
-      // The program's own link to this working tree: it resolves "pulumi-coiote" (and the provider stubs'
-      // run-time require of it) here, whatever the repository's self-link points at meanwhile.
+      // The copy's own link to this package: it resolves "pulumi-coiote" (and the provider stubs' run-time
+      // require of it) to the package running this harness, whatever node_modules above points at.
       mkdirSync(path.join(workDir, "node_modules"), { recursive: true });
-      symlinkSync(repoRoot, path.join(workDir, "node_modules", "pulumi-coiote"), "dir");
+      symlinkSync(packageRoot, path.join(workDir, "node_modules", "pulumi-coiote"), "dir");
     }
 
-    // Loaded lazily so that the benchmarks, which run outside vitest, can use this harness too.
-    const bin = options.pulumiBin ?? (await import("vitest")).inject("pulumiBin");
+    const bin = options.pulumiBin ?? ensurePulumiBin();
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
     const pulumiHome = path.join(scratch, "home");
     const envVars = {

@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxOptions } from "../../sandbox";
+import { startSandbox, type SandboxOptions } from "../sandbox";
 
 export interface LoggedRequest {
   method: string;

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll } from "vitest";
+import type { SandboxOptions } from "../sandbox";
+import { DmSandbox } from "./dmSandbox";
+import { type ProgramStack, type ProgramStackOptions, programStack } from "./engine";
+import { Receiver } from "./receiver";
+
+export interface StackFixture {
+  /** Run in order after the file's tests: stacks register first (unshift), servers stop last. */
+  cleanups: Array<() => Promise<void>>;
+  /**
+   * A stack of an on-disk program, destroyed (with its scratch folder) after the file's tests even when
+   * an assertion failed half-way.
+   */
+  stack(options: ProgramStackOptions): Promise<ProgramStack>;
+}
+
+export interface SandboxFixture extends StackFixture {
+  sandbox: DmSandbox;
+  receiver: Receiver;
+  /**
+   * Like `stack`, with the stack config pointing the provider at this file's sandbox (coiote:url and
+   * coiote:token as a secret) merged under `options.config`; `providerConfig` adds plain coiote:* keys.
+   */
+  sandboxStack(
+    options: ProgramStackOptions & { providerConfig?: Record<string, string> },
+  ): Promise<ProgramStack>;
+}
+
+/** Stacks for one test file (vitest), disposed of after its tests, newest first. */
+export function useStacks(): StackFixture {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+  return { cleanups, stack: (options) => programStack(options, (fn) => cleanups.unshift(fn)) };
+}
+
+/**
+ * A DM sandbox and a webhook receiver for one test file (vitest), started before its tests and stopped
+ * after them, after every stack the tests made has been destroyed.
+ */
+export function useSandboxAndReceiver(options: Partial<SandboxOptions> = {}): SandboxFixture {
+  const stacks = useStacks();
+  const fixture = {
+    ...stacks,
+    sandboxStack: ({ providerConfig, ...stackOptions }) =>
+      stacks.stack({
+        ...stackOptions,
+        config: { ...fixture.sandbox.providerConfig(providerConfig), ...stackOptions.config },
+      }),
+  } as SandboxFixture;
+  beforeAll(async () => {
+    fixture.sandbox = await DmSandbox.start(options);
+    fixture.receiver = await Receiver.start();
+    stacks.cleanups.push(
+      () => fixture.receiver.stop(),
+      () => fixture.sandbox.stop(),
+    );
+  });
+  return fixture;
+}
