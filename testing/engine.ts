@@ -8,7 +8,16 @@ import {
 } from "@pulumi/pulumi/automation";
 import { randomBytes } from "node:crypto";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import path from "node:path";
 import { packageRoot } from "./packageRoot";
 import { ensurePulumiBin, offlinePulumiEnv } from "./pulumiEnv";
@@ -128,7 +137,19 @@ export class ProgramStack {
     const backendDir = path.join(scratch, "state");
     mkdirSync(backendDir, { recursive: true });
     if (!options.standalone) {
-      cpSync(source, workDir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+      // Entry by entry, leaving out node_modules (linked below, or resolved from the folders above) and this
+      // harness's own scratch space when it sits inside the program's folder (a user's test of "." in their
+      // project): cpSync refuses to copy a folder into itself even when a filter would skip that part.
+      const workRoot = path.dirname(scratch);
+      mkdirSync(workDir, { recursive: true });
+      for (const entry of readdirSync(source)) {
+        const from = path.join(source, entry);
+        if (entry === "node_modules" || from === workRoot) continue;
+        cpSync(from, path.join(workDir, entry), {
+          recursive: true,
+          filter: (src) => !src.split(path.sep).includes("node_modules"),
+        });
+      }
       // The copy's own link to this package: it resolves "pulumi-coiote" (and the provider stubs' run-time
       // require of it) to the package running this harness, whatever node_modules above points at.
       mkdirSync(path.join(workDir, "node_modules"), { recursive: true });
@@ -302,6 +323,12 @@ export class ProgramStack {
       await this.stack.workspace.removeStack(this.stack.name, { force: true });
     } finally {
       rmSync(this.scratch, { recursive: true, force: true });
+      // The work root too once no other stack uses it, so a user's project is left as it was.
+      try {
+        rmdirSync(path.dirname(this.scratch));
+      } catch {
+        // Not empty (another stack's scratch is there) or already gone: leave it.
+      }
     }
   }
 }

@@ -2,7 +2,7 @@
  * Test your own stack the way this package tests its own: a local DM sandbox, a webhook receiver, real
  * InfluxDB and Kafka servers from the cache, and the real Pulumi engine driving `pulumi up`, `preview`,
  * `refresh` and `destroy` through its CLI against a local backend. For vitest fixtures with clean-up,
- * see `pulumi-coiote/testing/vitest`.
+ * see `useSandboxAndReceiver` and `useStacks`.
  *
  * @module testing
  */
@@ -24,3 +24,10 @@ export { type ReceivedRequest, Receiver } from "./receiver";
 export { type InfluxServer, startInfluxd, type StartInfluxdOptions } from "./servers/influxd";
 export { type KafkaServer, type KafkaUser, startKafka, type StartKafkaOptions } from "./servers/kafka";
 export { freePorts } from "./servers/process";
+export {
+  type SandboxFixture,
+  type StackFixture,
+  type TestHooks,
+  useSandboxAndReceiver,
+  useStacks,
+} from "./fixtures";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ProgramStack, programStack } from "../../testing";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * Credentials reach the provider at run time (stack config or environment), are never stored in the

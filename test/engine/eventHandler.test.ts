@@ -77,7 +77,7 @@ function baseSpecs(): Spec[] {
       args: {
         type: "kafka",
         name: "acc-kafka-custom",
-        testOnApply: false, // the real broker comes with the Kafka issue; here only the API is exercised
+        testOnApply: false, // no broker here (test/engine/kafka.test.ts has one); only the API is exercised
         filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
         connectionConfig: { type: "custom", topic: "telemetry", value: "@secret:kafkaProperties" },
       },

@@ -2,7 +2,7 @@ import { InfluxDB } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI } from "@influxdata/influxdb-client-apis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InfluxServer, type ProgramStack, programStack, startInfluxd } from "../../testing";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * InfluxBucketIntegration end to end: the real engine, the DM sandbox delivering in line protocol, and a

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Consumer, type Message, stringDeserializers } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KafkaServer, type ProgramStack, programStack, startKafka } from "../../testing";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * KafkaConnection and Kafka handlers end to end: the real engine, the sandbox producing with a real

@@ -4,7 +4,7 @@ import path from "node:path";
 import { type InfluxServer, type KafkaServer, programStack, startInfluxd, startKafka } from "../../testing";
 import { repoRoot } from "../support/repoRoot";
 import { readmeCommands } from "./readmeCommands";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * Every example under examples/ runs here as a user would run it: the `pulumi` commands its README gives,

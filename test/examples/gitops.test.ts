@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ProgramStack, programStack } from "../../testing";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 import { repoRoot } from "../support/repoRoot";
 
 /**
@@ -136,5 +136,25 @@ describe.sequential("examples/gitops, step by step", () => {
   it("destroy leaves nothing in DM", async () => {
     await stack.destroy();
     expect(await fixture.sandbox.handlers()).toEqual([]);
+  });
+});
+
+describe("examples/gitops: the project's own stack test", () => {
+  it("npm test in the example (vitest with pulumi-coiote/testing) deploys to a sandbox and passes", async () => {
+    const folder = path.join(repoRoot, "examples", "gitops");
+    const result = await new Promise<ScriptRun>((resolve) => {
+      const child = spawn("npm", ["test"], {
+        cwd: folder,
+        env: { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" },
+      });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.on("close", (code) => resolve({ code, output }));
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toMatch(/Tests\s+1 passed/);
+    // Its stacks are destroyed and its scratch space removed: the project is left as it was.
+    expect(existsSync(path.join(folder, ".test-work"))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 import { ensurePulumiBin, offlinePulumiEnv } from "../../testing";
 import { repoRoot } from "../support/repoRoot";
 import { installPackage, packPackage, run } from "./pack";

@@ -11,7 +11,7 @@ import {
   startInfluxd,
   startKafka,
 } from "../../testing";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 import { repoRoot } from "../support/repoRoot";
 import { changedProperties } from "./previewDiff";
 import { composeProgram, readmeSnippets, writeProject } from "./readmeProgram";

@@ -10,7 +10,7 @@ import {
   startInfluxd,
   type UpResult,
 } from "../../testing";
-import { useSandboxAndReceiver } from "../../testing/vitest";
+import { useSandboxAndReceiver } from "../support/fixture";
 import { adoptDomain, getAt, type MatrixCase, matrixCases, secretSamples } from "./cases";
 
 /**

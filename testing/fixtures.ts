@@ -1,8 +1,17 @@
-import { afterAll, beforeAll } from "vitest";
 import type { SandboxOptions } from "../sandbox";
 import { DmSandbox } from "./dmSandbox";
 import { type ProgramStack, type ProgramStackOptions, programStack } from "./engine";
 import { Receiver } from "./receiver";
+
+/**
+ * The test runner's file-level hooks. Passed in rather than imported, so this module works with any runner
+ * and loads as CommonJS (vitest refuses `require("vitest")`): with vitest, `{ beforeAll, afterAll }` from
+ * "vitest"; with jest, its globals; with node:test, `{ beforeAll: before, afterAll: after }`.
+ */
+export interface TestHooks {
+  beforeAll(fn: () => Promise<void>, timeoutMs?: number): void;
+  afterAll(fn: () => Promise<void>, timeoutMs?: number): void;
+}
 
 export interface StackFixture {
   /** Run in order after the file's tests: stacks register first (unshift), servers stop last. */
@@ -26,21 +35,24 @@ export interface SandboxFixture extends StackFixture {
   ): Promise<ProgramStack>;
 }
 
-/** Stacks for one test file (vitest), disposed of after its tests, newest first. */
-export function useStacks(): StackFixture {
+/** Stacks for one test file, disposed of after its tests, newest first. */
+export function useStacks(hooks: TestHooks): StackFixture {
   const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => {
+  hooks.afterAll(async () => {
     for (const cleanup of cleanups) await cleanup();
   });
   return { cleanups, stack: (options) => programStack(options, (fn) => cleanups.unshift(fn)) };
 }
 
 /**
- * A DM sandbox and a webhook receiver for one test file (vitest), started before its tests and stopped
- * after them, after every stack the tests made has been destroyed.
+ * A DM sandbox and a webhook receiver for one test file, started before its tests and stopped after them,
+ * after every stack the tests made has been destroyed.
  */
-export function useSandboxAndReceiver(options: Partial<SandboxOptions> = {}): SandboxFixture {
-  const stacks = useStacks();
+export function useSandboxAndReceiver(
+  hooks: TestHooks,
+  options: Partial<SandboxOptions> = {},
+): SandboxFixture {
+  const stacks = useStacks(hooks);
   const fixture = {
     ...stacks,
     sandboxStack: ({ providerConfig, ...stackOptions }) =>
@@ -49,7 +61,7 @@ export function useSandboxAndReceiver(options: Partial<SandboxOptions> = {}): Sa
         config: { ...fixture.sandbox.providerConfig(providerConfig), ...stackOptions.config },
       }),
   } as SandboxFixture;
-  beforeAll(async () => {
+  hooks.beforeAll(async () => {
     fixture.sandbox = await DmSandbox.start(options);
     fixture.receiver = await Receiver.start();
     stacks.cleanups.push(
