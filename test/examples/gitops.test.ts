@@ -55,6 +55,7 @@ describe.sequential("examples/gitops, step by step", () => {
       "utf8",
     );
     for (const name of ["preview.sh", "up.sh", "drift.sh"]) expect(workflow).toContain(`scripts/${name}`);
+    expect(workflow).toMatch(/run: npm test\n/);
   });
 
   it("pull request: the preview writes a readable diff of what merging would create", async () => {
