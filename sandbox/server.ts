@@ -9,6 +9,7 @@ import { type Fault, FaultInjector } from "./faults";
 import type { SandboxOptions } from "./options";
 import { type LoggedRequest, RequestLog } from "./requestLog";
 import { adminPrefix, registerAdminRoutes } from "./routes/admin";
+import { registerDomainRoutes } from "./routes/domains";
 import { registerHandlerRoutes } from "./routes/handlers";
 import { registerLoginRoutes } from "./routes/login";
 import { Store } from "./store";
@@ -172,6 +173,7 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
       return principal;
     },
   });
+  registerDomainRoutes(app, { store, principalOf: (request) => principals.get(request) });
   // Its own plugin, so the guard's hook runs for the admin routes only (Fastify encapsulation).
   app.register(async (admin) => {
     admin.addHook("onRequest", adminGuard({ host: options.host, adminToken: options.adminToken }));

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Principal } from "../auth";
+import { ancestry, parseDomain } from "../domains";
+import { codes, DmError } from "../errors";
+import type { Store } from "../store";
+
+interface Context {
+  store: Store;
+  /** The caller, as the authentication hook found it (undefined without a valid token). */
+  principalOf(request: FastifyRequest): Principal | undefined;
+}
+
+const handlerApi = "/api/coiotedm/v3/deviceEvents/handler";
+const kafkaProperties = /^\/__sandbox\/domains\/(.*)\/kafka$/;
+
+/**
+ * `GET /api/coiotedm/v3/domains`: the ids of the domains the caller can see, as a JSON array of strings
+ * (its own domain first, then every subdomain the sandbox knows of, with the parents between). DM's v3
+ * API has a `domains` endpoint (the Coiote Python SDK's `Domains.get_all` is `GET /domains`); this is
+ * the part of it `coiote-export --recursive` needs. Every well-formed domain exists in the sandbox, so
+ * "known" means: has handlers, had some since the sandbox started, or was given Kafka properties through
+ * the admin API (docs/sandbox.md).
+ */
+export function registerDomainRoutes(app: FastifyInstance, context: Context): void {
+  const { store } = context;
+  /** Domains that had handlers or Kafka properties since the start (or the last reset). */
+  const seen = new Set<string>();
+  const remember = () => {
+    for (const handler of store.all()) seen.add(handler.domain);
+  };
+  remember(); // what a data file brought
+
+  // After every write that may have put a handler somewhere or set a domain's Kafka properties.
+  app.addHook("onResponse", async (request, reply) => {
+    if (request.method === "GET" || reply.statusCode >= 300) return;
+    const path = request.url.split("?")[0]!;
+    if (path === "/__sandbox/reset") {
+      seen.clear();
+      return;
+    }
+    const kafka = kafkaProperties.exec(path);
+    if (kafka && request.method === "PUT") {
+      try {
+        seen.add(parseDomain(decodeURIComponent(kafka[1]!)));
+      } catch {
+        // a malformed domain was refused by the route itself
+      }
+    }
+    if (path.startsWith(handlerApi) || path.startsWith("/__sandbox/handlers")) remember();
+  });
+
+  app.get("/api/coiotedm/v3/domains", async (request) => {
+    const principal = context.principalOf(request);
+    if (!principal) throw new DmError(codes.unauthorized, "missing bearer token");
+    remember();
+    const visible = new Set<string>([principal.root]);
+    for (const domain of seen) {
+      if (!domain.startsWith(principal.root)) continue;
+      // The parents between the caller's root and a known domain exist too.
+      for (const parent of ancestry(domain)) if (parent.startsWith(principal.root)) visible.add(parent);
+    }
+    return [...visible].sort();
+  });
+}
