@@ -23,7 +23,14 @@ export const faultSchema = z.strictObject({
   afterCommit: z.boolean().default(false),
 });
 
-export type Fault = z.infer<typeof faultSchema> & { id: number; remaining: number };
+/**
+ * A fault as the admin API lists it: `remaining` uses left, `fired` the requests it has faulted so far. A
+ * spent fault (remaining 0) stays listed, so a test can check that its fault fired; it matches nothing more.
+ */
+export type Fault = z.infer<typeof faultSchema> & { id: number; remaining: number; fired: number };
+
+/** Spent faults kept for the list (the newest), so a sandbox that is never cleared stays bounded. */
+export const spentFaultLimit = 1_000;
 
 const regexOnlyCharacters = /[\\^$.()[\]{}|+?]/;
 
@@ -46,7 +53,7 @@ export class FaultInjector {
   add(input: unknown): Fault {
     const parsed = faultSchema.parse(input);
     const matcher = compilePathPattern(parsed.pathPattern); // fails now on a bad pattern, not later
-    const fault = { ...parsed, id: this.nextId++, remaining: parsed.times };
+    const fault = { ...parsed, id: this.nextId++, remaining: parsed.times, fired: 0 };
     this.faults.push({ ...fault, matcher });
     return fault;
   }
@@ -58,16 +65,23 @@ export class FaultInjector {
     );
     if (!fault) return undefined;
     fault.remaining--;
-    if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
+    fault.fired++;
+    if (fault.remaining === 0) this.dropOldSpent();
     return withoutMatcher(fault);
   }
 
+  /** Every fault added since the last clear, pending and spent (the newest spentFaultLimit), oldest first. */
   list(): Fault[] {
     return this.faults.map(withoutMatcher);
   }
 
   clear(): void {
     this.faults = [];
+  }
+
+  private dropOldSpent(): void {
+    let excess = this.faults.filter((f) => f.remaining === 0).length - spentFaultLimit;
+    if (excess > 0) this.faults = this.faults.filter((f) => f.remaining > 0 || excess-- <= 0);
   }
 }
 

@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../../testing";
+import { type OperationsByName, type ProgramStack, programStack, type StackRunResult } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
 
 /**
- * Every DM call the provider makes, under every fault DM can throw at it, through the real engine. A
- * faulted `up` may fail or succeed; either way the next clean `up` must converge with nothing leaked or
- * duplicated. The client timeout is 2 s here so "latency past the timeout" stays quick.
+ * Every DM call the provider makes, under every fault DM can throw at it, through the real engine. One
+ * fault of each kind is absorbed (retried, or a lost create found again), so the faulted step succeeds and
+ * does exactly what it would have done without the fault; the sandbox's fault list proves that the fault
+ * fired. Then the next clean `up` must converge with nothing leaked or duplicated. The client timeout is
+ * 2 s here so "latency past the timeout" stays quick.
  */
 const domain = "/faults/";
 
@@ -47,6 +49,15 @@ function spec(resourceName: string, name = `f-${resourceName}`): Spec {
 const fixture = useSandboxAndReceiver();
 const { cleanups } = fixture;
 
+type ListedFault = { id: number; remaining: number; fired: number };
+
+/** The sandbox's fault list (GET /__sandbox/faults): every fault since the last clear, with its count. */
+async function listedFaults(): Promise<ListedFault[]> {
+  const response = await fetch(`${fixture.sandbox.url}/__sandbox/faults`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as ListedFault[];
+}
+
 describe.each(faultKinds)("under $label", ({ fault }) => {
   let stack: ProgramStack;
   let specs: Spec[];
@@ -55,18 +66,28 @@ describe.each(faultKinds)("under $label", ({ fault }) => {
     specs = next;
     await stack.setConfig({ handlers: { value: JSON.stringify(next) } });
   };
-  const inject = (operation: string) => {
+  const inject = async (operation: string): Promise<ListedFault> => {
     const target = operations.find((o) => o.operation === operation)!;
-    return fixture.sandbox.addFault({
+    return (await fixture.sandbox.addFault({
       ...fault,
       pathPattern: target.pathPattern,
       method: target.method,
       times: 1,
-    });
+    })) as ListedFault;
   };
-  /** Runs the faulted step (it may fail), then checks that a clean `up` converges. */
-  const faultedThenConverged = async (step: () => Promise<unknown>) => {
-    await step().catch(() => undefined);
+  /**
+   * Runs the faulted step, which must succeed with exactly the expected operations, checks that the
+   * injected fault fired once (a pattern that matched no request would leave it unfired), then checks
+   * that a clean `up` converges.
+   */
+  const faultedThenConverged = async (
+    injected: ListedFault,
+    step: () => Promise<StackRunResult>,
+    expected: OperationsByName,
+  ) => {
+    const { operations: done } = await step();
+    expect(done).toEqual(expected);
+    expect(await listedFaults()).toEqual([{ ...injected, remaining: 0, fired: 1 }]);
     await fixture.sandbox.clearFaults();
     await assertConverged(stack, fixture.sandbox, specs, domain);
   };
@@ -91,31 +112,32 @@ describe.each(faultKinds)("under $label", ({ fault }) => {
 
   it("create", async () => {
     await setSpecs([spec("a"), spec("b")]);
-    await inject("create");
-    await faultedThenConverged(() => stack.up());
+    const injected = await inject("create");
+    await faultedThenConverged(injected, () => stack.up(), { a: "create", b: "create" });
   });
 
   it("test on apply", async () => {
     await setSpecs([...specs, spec("c")]);
-    await inject("test");
-    await faultedThenConverged(() => stack.up());
+    const injected = await inject("test");
+    await faultedThenConverged(injected, () => stack.up(), { a: "same", b: "same", c: "create" });
   });
 
   it("update", async () => {
     await setSpecs(specs.map((s) => (s.resourceName === "a" ? spec("a", "f-a-renamed") : s)));
-    await inject("update");
-    await faultedThenConverged(() => stack.up());
+    const injected = await inject("update");
+    await faultedThenConverged(injected, () => stack.up(), { a: "update", b: "same", c: "same" });
   });
 
   it("read (refresh)", async () => {
-    await inject("read");
-    await faultedThenConverged(() => stack.refresh());
+    const injected = await inject("read");
+    // The refresh reads every handler back unchanged: nothing to record.
+    await faultedThenConverged(injected, () => stack.refresh(), {});
   });
 
   it("delete", async () => {
     await setSpecs(specs.filter((s) => s.resourceName !== "b"));
-    await inject("delete");
-    await faultedThenConverged(() => stack.up());
+    const injected = await inject("delete");
+    await faultedThenConverged(injected, () => stack.up(), { a: "same", b: "delete", c: "same" });
   });
 
   it("destroy leaves nothing", async () => {

@@ -15,6 +15,8 @@ export interface TestSandbox {
 
 export const token = "sandbox-rules-token";
 
+const handlerApi = "/api/coiotedm/v3/deviceEvents/handler";
+
 export async function testSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
   const sandbox = await startSandbox({ tokens: [token], ...options });
   return {
@@ -24,14 +26,13 @@ export async function testSandbox(options: Partial<SandboxOptions> = {}): Promis
       if (bearer) headers.authorization = `Bearer ${bearer}`;
       if (body !== undefined || raw !== undefined)
         headers["content-type"] = contentType ?? "application/json";
-      const response = await fetch(
-        `${sandbox.url}${path.startsWith("/api/") ? "" : "/api/coiotedm/v3/deviceEvents/handler"}${path.startsWith("/api/") ? path : path}`,
-        {
-          method,
-          headers,
-          body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-        },
-      );
+      // A path under /api/ is taken as it is; any other is relative to the handler API.
+      const url = `${sandbox.url}${path.startsWith("/api/") ? "" : handlerApi}${path}`;
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
       const text = await response.text();
       let parsed: unknown = text;
       try {

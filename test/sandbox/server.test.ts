@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, describe, expect, it } from "vitest";
+import { FaultInjector, spentFaultLimit } from "../../sandbox/faults";
 import { repoRoot } from "../support/repoRoot";
 import { testSandbox, token, webhookBody } from "./client";
 
@@ -24,8 +25,15 @@ describe("faults", () => {
       });
       expect(first.status).toBe(429);
       expect(first.headers.get("retry-after")).toBe("2");
+      expect(await t.admin("GET", "/faults")).toEqual([
+        expect.objectContaining({ id: 1, status: 429, times: 2, remaining: 1, fired: 1 }),
+      ]);
       expect((await t.call("GET", "")).status).toBe(429);
       expect((await t.call("GET", "")).status).toBe(200); // used up
+      // A spent fault stays listed, so a test can tell that it fired.
+      expect(await t.admin("GET", "/faults")).toEqual([
+        expect.objectContaining({ id: 1, status: 429, times: 2, remaining: 0, fired: 2 }),
+      ]);
 
       await t.admin("POST", "/faults", { pathPattern: "/handler$", kind: "status", status: 503 });
       expect((await t.call("GET", "")).body).toMatchObject({ code: 5030 });
@@ -100,10 +108,38 @@ describe("faults", () => {
         code: 4000,
         message: expect.stringContaining("kind"),
       });
+      // Each fault fired once, at the request it was meant for; the refused ones were never added.
+      expect(await t.admin("GET", "/faults")).toEqual([
+        expect.objectContaining({
+          pathPattern: "/api/*/v3/deviceEvents/handler/*",
+          method: "GET",
+          status: 502,
+          remaining: 0,
+          fired: 1,
+        }),
+        expect.objectContaining({ pathPattern: "/api/**/existing/*", status: 504, remaining: 0, fired: 1 }),
+        expect.objectContaining({ pathPattern: "/api/auth/**", status: 503, remaining: 0, fired: 1 }),
+      ]);
+      await t.admin("DELETE", "/faults");
       expect(await t.admin("GET", "/faults")).toEqual([]);
     } finally {
       await t.sandbox.stop();
     }
+  });
+
+  it("keeps the newest spent faults in the list, up to a bound, and every pending one", async () => {
+    const injector = new FaultInjector();
+    const pending = injector.add({ pathPattern: "/never", kind: "drop" });
+    for (let i = 0; i < spentFaultLimit + 2; i++) {
+      injector.add({ pathPattern: "/x$", kind: "drop" });
+      expect(injector.take("GET", "/x")).toMatchObject({ remaining: 0, fired: 1 });
+    }
+    const listed = injector.list();
+    expect(listed).toHaveLength(spentFaultLimit + 1);
+    expect(listed[0]).toEqual(pending);
+    // The two oldest spent faults (ids 2 and 3) were dropped.
+    expect(listed[1]).toMatchObject({ id: 4, remaining: 0, fired: 1 });
+    expect(listed.at(-1)).toMatchObject({ id: spentFaultLimit + 3, remaining: 0, fired: 1 });
   });
 
   it("the request log holds method, path and status, never bodies or tokens", async () => {
@@ -197,8 +233,9 @@ describe("the coiote-sandbox command", () => {
       createInterface({ input: child.stdout! }).once("line", resolve);
       child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
     });
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line)?.[1];
-    expect(url).toBeDefined();
+    // On loopback, and the whole line: it is what scripts parse.
+    expect(line).toMatch(/^coiote-sandbox listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const url = line.slice("coiote-sandbox listening on ".length);
     const ok = await fetch(`${url}/api/coiotedm/v3/deviceEvents/handler`, {
       headers: { authorization: "Bearer cli-token" },
     });
