@@ -11,7 +11,7 @@ export interface Principal {
   root: string;
 }
 
-/** What both grants answer (dm-api.md §1): DM quotes expires_in, so the sandbox does too. */
+/** What both grants answer (docs/dm-contract.md § 6): DM quotes expires_in, so the sandbox does too. */
 export interface IssuedToken {
   access_token: string;
   token_type: "Bearer";

@@ -1,4 +1,4 @@
-/** DM's error codes (dm-api.md §2); the HTTP status is the code's first three digits. */
+/** DM's error codes (docs/dm-contract.md § 4); the HTTP status is the code's first three digits. */
 export const codes = {
   invalidPayload: 4000,
   invalidId: 4002,

@@ -31,7 +31,7 @@ export interface SandboxOptions {
   tokenTtlSeconds: number;
   /** Persist handlers and domain properties here across restarts; in memory when unset. */
   dataFile?: string;
-  /** Return write-only secrets as "********" (dm-api.md Decision 5). */
+  /** Return write-only secrets as "********" (docs/dm-contract.md § 5). */
   masking: boolean;
   /** Reject what DM's sources disagree on (the plural "domainProperties"). */
   strict: boolean;

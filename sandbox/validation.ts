@@ -44,8 +44,9 @@ const isObject = (value: unknown): value is Json =>
 
 /**
  * Outside strict mode the sandbox accepts the header names DM's UI reserves (all but Authorization, which
- * Decision 2 always refuses), as DM's API might: they are lifted out before the shared schema (which refuses
- * them, as a careful client should) and put back afterwards. The dispatcher never sends them.
+ * is always refused: docs/dm-contract.md § 2), as DM's API might: they are lifted out before the shared
+ * schema (which refuses them, as a careful client should) and put back afterwards. The dispatcher never
+ * sends them.
  */
 function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
   if (!isObject(body) || !isObject(body.connectionConfig)) return parse(body);

@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { EventHandler, type EventHandlerLastTest, type LifecycleEventType } from "./eventHandler";
 import { InfluxBucket, InfluxToken } from "./influxdb";
 
-/** Line-protocol bodies: DM's layout (dm-api.md §5), with the event type as a plain tag value. */
+/**
+ * Line-protocol bodies in DM's layout (measurement, tags `domain`, `endpointName` and `eventType`, the LwM2M
+ * path as the field, millisecond timestamp), with the event type as a plain tag value.
+ */
 export const influxBodyTemplates = {
   /**
    * The default for telemetry: measurement `telemetryEvent`, the LwM2M path as field name and its value
@@ -10,7 +13,10 @@ export const influxBodyTemplates = {
    */
   telemetry:
     "telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType=telemetry $url=$value $timestamp",
-  /** The seed guide's option for string resources: the field value quoted. */
+  /**
+   * For string resources: the field value quoted, since line protocol reads an unquoted value as a number
+   * or boolean.
+   */
   telemetryStringValues:
     'telemetryEvent,domain=$domainId,endpointName=$endpointName,eventType=telemetry $url="$value" $timestamp',
   /** The default for lifecycle events: measurement `deviceEvent`, the event type as the `eventType` tag, `value=1`. */
@@ -73,7 +79,10 @@ export interface InfluxBucketIntegrationArgs {
           eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]>;
         }
     >;
-    /** Quote telemetry values (for string resources), as the seed guide suggests. */
+    /**
+     * Quote telemetry values, for string resources. Choose before data arrives: InfluxDB fixes a field's
+     * type with its first point.
+     */
     stringValues?: boolean;
     /** Replace the default line-protocol body. */
     bodyTemplate?: pulumi.Input<string>;

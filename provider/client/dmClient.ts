@@ -101,7 +101,7 @@ export class DmClient {
       operation: `create ${kind} handler ${label}`,
       idempotent: false,
     });
-    // DM answers with the new id as a JSON string (dm-api.md Decision 4); tolerate an {id} object too.
+    // DM answers with the new id as a JSON string (docs/dm-contract.md § 4); tolerate an {id} object too.
     const id = typeof response.body === "string" ? response.body : (response.body as { id?: unknown })?.id;
     if (typeof id !== "string" || id === "") {
       throw new DmApiError(

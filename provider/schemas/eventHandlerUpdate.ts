@@ -21,7 +21,7 @@ const fields = {
 
 /**
  * PUT bodies: every field optional, `null` or absent = unchanged, connectionConfig replaced whole.
- * `type` and `domain` cannot change (dm-api.md Decision 4), so they are not accepted here.
+ * `type` and `domain` cannot change (docs/dm-contract.md § 4), so they are not accepted here.
  */
 export const webhookHandlerUpdateSchema = z.strictObject({
   ...fields,

@@ -4,12 +4,12 @@ import { forbiddenHeaderNames, headerBreakingCharacters, maxCustomHeaders } from
 /** RFC 9110 token characters: what an HTTP header name may contain. */
 const httpHeaderName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** A name DM reserves for the headers it sets itself (DZ-DIC), in any case. */
+/** A name DM's UI reserves for the headers DM sets itself (docs/dm-contract.md § 2), in any case. */
 export function isReservedHeaderName(name: string): boolean {
   return (forbiddenHeaderNames as readonly string[]).includes(name.toLowerCase());
 }
 
-/** True for `Authorization` in any case: DM sets it from connectionConfig.auth (dm-api.md Decision 2). */
+/** True for `Authorization` in any case: DM sets it from connectionConfig.auth (docs/dm-contract.md § 2). */
 export function isAuthorizationHeader(name: string): boolean {
   return name.toLowerCase() === "authorization";
 }
@@ -36,8 +36,9 @@ function countIssue(count: number) {
 }
 
 /**
- * Webhook `additionalHeaders`: valid HTTP names, none that DM reserves (DZ-DIC), at most 20; `$variables`
- * are allowed in values only, CR, LF and NUL nowhere (they would split or cut the header line). `Authorization` gets a hint, since connectionConfig.auth is where it belongs.
+ * Webhook `additionalHeaders`: valid HTTP names, none that DM reserves (docs/dm-contract.md § 2), at most
+ * 20; `$variables` are allowed in values only, CR, LF and NUL nowhere (they would split or cut the header
+ * line). `Authorization` gets a hint, since connectionConfig.auth is where it belongs.
  */
 export const webhookHeadersSchema = z
   .record(z.string(), z.string({ error: "header values must be strings" }))

@@ -15,7 +15,7 @@ const common = {
     .nullish(),
 };
 
-/** Produce with the domain's Kafka properties; DM has both spellings in its sources (Decision 1). */
+/** Produce with the domain's Kafka properties; DM's sources use both spellings (docs/dm-contract.md § 1). */
 export const kafkaDomainPropertyConfigSchema = z.strictObject({
   type: z.enum(["domainProperty", "domainProperties"]),
   ...common,

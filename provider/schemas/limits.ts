@@ -1,10 +1,10 @@
-/** Rules of the DM event-handler API (dm-api.md §5, §6), shared by the provider's checks and the sandbox. */
+/** Limits of the DM event-handler API (docs/dm-contract.md § 9), shared by the provider and the sandbox. */
 export const maxHandlersPerDomain = 10;
 export const maxCustomHeaders = 20;
 export const maxBodyTemplateLength = 500;
-/** DM returns write-only secrets masked like this (dm-api.md Decision 5). */
+/** DM returns write-only secrets masked like this (docs/dm-contract.md § 5). */
 export const maskedSecret = "********";
-/** Header names DM reserves for itself (DZ-DIC); auth goes through connectionConfig.auth instead. */
+/** Header names DM's UI reserves; auth goes in connectionConfig.auth instead (docs/dm-contract.md § 2). */
 export const forbiddenHeaderNames = [
   "authorization",
   "content-type",

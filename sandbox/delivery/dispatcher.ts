@@ -213,7 +213,7 @@ export class Dispatcher {
     }
     const properties = effectiveProducerProperties(text);
     const refusal = await this.targets.firstRefusal(kafkaEndpoints(properties["bootstrap.servers"] ?? ""));
-    const json = true; // Kafka bodies are JSON (dm-api.md §5)
+    const json = true; // Kafka bodies are JSON (docs/dm-contract.md § 10)
     const variables = variablesOf(event, json);
     const record = {
       topic: connection.topic,

@@ -1,7 +1,8 @@
 /**
  * Kafka delivery. DM hands the producer `.properties` text to a Kafka client with `retries=0` and
- * `max.block.ms=8000` appended (dm-api.md §6); the sandbox does the same and records the effective
- * configuration. The producer itself is pluggable so the server does not depend on a broker being there.
+ * `max.block.ms=8000` appended (docs/dm-contract.md § 10); the sandbox does the same and records the
+ * effective configuration. The producer itself is pluggable so the server does not depend on a broker
+ * being there.
  */
 export interface KafkaRecord {
   topic: string;

@@ -1,7 +1,7 @@
 import { domainName } from "../domains";
 import type { DeviceEvent } from "./events";
 
-/** DM's default generic bodies (dm-api.md §5). */
+/** DM's default generic bodies (docs/dm-contract.md § 10). */
 export const defaultTemplates = {
   telemetry:
     '{"version":"$version","timestamp":$timestamp,"endpointName":"$endpointName","domainId":"$domainId","url":"$url","value":"$value"}',

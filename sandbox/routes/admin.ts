@@ -52,7 +52,7 @@ function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 /**
- * The sandbox's own API, all under one prefix (dm-api.md Decision 8): event injection, domain Kafka
+ * The sandbox's own API, all under one prefix (docs/dm-contract.md § 8): event injection, domain Kafka
  * properties, faults, logs, out-of-band edits and reset. Guarded by adminGuard.ts (local Host, same
  * Origin, JSON bodies, optional admin token); every body is validated before anything changes.
  */

@@ -188,7 +188,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 }
 
 /**
- * A masked secret sent back means "keep the one you have" (dm-api.md Decision 5). Restored before
+ * A masked secret sent back means "keep the one you have" (docs/dm-contract.md § 5). Restored before
  * validation, so that writing back exactly what a GET returned is always accepted (a masked Kafka `value`
  * has no bootstrap.servers line of its own).
  */

@@ -4,7 +4,7 @@ import { codes, DmError } from "../errors";
 
 type Form = Record<string, string | undefined>;
 
-/** The two ways to get a DM token (dm-api.md §1); both are form-encoded and give no refresh token. */
+/** The two ways to get a DM token (docs/dm-contract.md § 6): form-encoded, with no refresh token. */
 export function registerLoginRoutes(app: FastifyInstance, auth: Authenticator): void {
   // DM's password grant: 201. The SDK sends no grant_type, so it is optional, but must be right if given.
   app.post("/api/auth/oauth_password", async (request, reply) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { testSandbox, type TestSandbox, webhookBody } from "./client";
 
-/** The DM handler API rules the sandbox must follow (dm-api.md), each checked over real HTTP. */
+/** The DM handler API rules the sandbox must follow (docs/dm-contract.md), each checked over real HTTP. */
 let t: TestSandbox;
 beforeAll(async () => {
   t = await testSandbox({

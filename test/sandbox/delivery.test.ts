@@ -7,7 +7,8 @@ import { HeldReceiver, testSandbox, type TestSandbox, webhookBody } from "./clie
 let t: TestSandbox;
 let receiver: Receiver;
 const kafkaSent: Array<{ properties: Record<string, string>; record: KafkaRecord }> = [];
-// Stand-in producer: the real broker arrives with the Kafka issue; here only what would be sent is checked.
+// Stand-in producer (test/engine/kafka.test.ts produces to a real broker): here only what would be sent
+// is checked.
 const recordingKafka: KafkaProducerFactory = {
   async send(properties, record) {
     kafkaSent.push({ properties, record });

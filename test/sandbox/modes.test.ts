@@ -31,7 +31,7 @@ const domainPropertiesHandler = (type: string) => ({
   description: "This handler forwards data to kafka-cloud.com",
 });
 
-describe("DM's guide, request bodies as published (seeds/002)", () => {
+describe('DM\'s guide "Send data outside application", request bodies as published', () => {
   it("accepts the Kafka examples (domainProperties with an Origin header, custom SASL properties)", async () => {
     await withSandbox({ kafka: null }, async (t) => {
       await t.admin("PUT", "/domains/sandbox/kafka", {
@@ -62,7 +62,8 @@ describe("DM's guide, request bodies as published (seeds/002)", () => {
     });
   });
 
-  it("refuses the guide's InfluxDB cURL, which sets Authorization through additionalHeaders (Decision 2)", async () => {
+  // Authorization belongs in connectionConfig.auth (docs/dm-contract.md § 2).
+  it("refuses the guide's InfluxDB cURL, which sets Authorization through additionalHeaders", async () => {
     await withSandbox({}, async (t) => {
       const answer = await t.call("POST", "/webhook", {
         body: {

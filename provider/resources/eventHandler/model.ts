@@ -9,7 +9,7 @@ import {
   splitSecrets,
 } from "./secrets";
 
-/** DM's write-only mask (dm-api.md Decision 5): a masked value read back is never a change. */
+/** DM's write-only mask (docs/dm-contract.md § 5): a masked value read back is never a change. */
 export const maskedValue = "********";
 
 export type Filter = { type: "telemetry"; lwm2mUrls: string[] } | { type: "lifecycle"; eventTypes: string[] };
@@ -81,7 +81,8 @@ export function canonicalConnectionConfig(
       bodyTemplate: config.bodyTemplate ?? null,
     };
   }
-  // Decision 1: DM may answer with the plural spelling; both mean "use the domain's Kafka properties".
+  // DM may answer with the plural spelling; both mean "use the domain's Kafka properties"
+  // (docs/dm-contract.md § 1).
   const type = config.type === "domainProperties" ? "domainProperty" : config.type;
   return { ...config, type, headers: config.headers ?? {}, bodyTemplate: config.bodyTemplate ?? null };
 }

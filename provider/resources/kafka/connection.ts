@@ -7,7 +7,7 @@ import { parseTestResult } from "../eventHandler/validate";
 import { type KafkaConnectionSpec, renderProperties, validateKafkaConnection } from "./render";
 
 /**
- * A Kafka producer connection for DM's Kafka handlers. DM has no API for it (dm-api.md Decision 7), so it
+ * A Kafka producer connection for DM's Kafka handlers. DM has no API for it (docs/dm-contract.md § 7), so it
  * lives in the stack: rendered to `.properties`, and verified through DM's test of a new Kafka handler.
  */
 export interface ConnectionState extends KafkaConnectionSpec {
