@@ -25,26 +25,47 @@ import { ensurePulumiBin, offlinePulumiEnv } from "./pulumiEnv";
 /** What the engine did (or would do) to each resource, keyed by the resource's name in the program. */
 export type OperationsByName = Record<string, OpType>;
 
+/** What one engine run did: the operation per resource, and the text it printed. */
 export interface StackRunResult {
+  /**
+   * The operation per resource, keyed by the resource's name (the last part of its URN): `"create"`,
+   * `"update"`, `"replace"`, `"delete"`, or `"same"` for one left alone. `up` and `preview` list every
+   * resource they visit, `refresh` only those it changed. The stack itself and provider resources are
+   * left out.
+   */
   operations: OperationsByName;
+  /** The engine's output as a user sees it in a terminal, without colours. */
   stdout: string;
 }
 
 /** A CLI `up`: what its preview phase planned (names it leaves alone are absent), then what the update did. */
 export interface UpResult extends StackRunResult {
+  /**
+   * The operation the preview phase planned per resource (`"create"`, `"update"`, `"delete"` or
+   * `"replace"`), read from the CLI's text; a resource it leaves alone is absent rather than `"same"`.
+   */
   previewOperations: OperationsByName;
 }
 
+/** How a `pulumi` command ended, from `ProgramStack.cli` or `ProgramStack.run`. */
 export interface CliResult {
+  /** The exit code: 0 on success. */
   code: number;
+  /** Everything the command wrote to standard output, as text without colours. */
   stdout: string;
+  /** Everything the command wrote to standard error. */
   stderr: string;
 }
 
 /** A failed `pulumi` command; the message carries its output, as the CLI showed it to a user. */
 export class PulumiCliError extends Error {
   constructor(
+    /**
+     * The arguments of the failed command, without the `--stack`, `--color` and `--non-interactive` the
+     * harness adds.
+     */
     readonly args: string[],
+    /** Its exit code (not 0) and its whole output. */
     readonly result: CliResult,
   ) {
     super(`pulumi ${args.join(" ")} exited with ${result.code}\n${result.stdout}\n${result.stderr}`);
@@ -52,6 +73,7 @@ export class PulumiCliError extends Error {
   }
 }
 
+/** Where a `ProgramStack` finds its program, and how it runs it. */
 export interface ProgramStackOptions {
   /** Folder holding Pulumi.yaml and the program: absolute, or relative to the current directory. */
   program: string;
@@ -121,7 +143,15 @@ export function previewOperationsOf(stdout: string): OperationsByName {
  */
 export class ProgramStack {
   private constructor(
+    /**
+     * The stack as the Automation API sees it, for what this class does not wrap (e.g.
+     * `stack.exportStack()`). Its commands run with the same backend, passphrase and PULUMI_HOME.
+     */
     readonly stack: Stack,
+    /**
+     * The folder the program runs in: the copy in `<workRoot>/<id>/program`, or `options.program`
+     * itself when `standalone`.
+     */
     readonly workDir: string,
     private readonly scratch: string,
     /** The environment the CLI runs with: offline switches, file backend, passphrase, PULUMI_HOME. */
@@ -129,6 +159,18 @@ export class ProgramStack {
     private readonly pulumiPath: string,
   ) {}
 
+  /**
+   * Prepares the stack without running the program: makes the scratch folder `<workRoot>/<id>` (state
+   * backend, PULUMI_HOME, and the program's copy unless `standalone`, with `node_modules/pulumi-coiote`
+   * linked to the package running this harness), finds the engine (which can take minutes when it has
+   * to be built first), creates a stack named `t<id>` and applies `options.config`.
+   *
+   * The caller owns the stack: call `dispose` when done, or use `programStack` or `useStacks`, which
+   * register that with the test file.
+   *
+   * @throws When the engine cannot be found or built, when the program folder cannot be copied, or when
+   *   the stack cannot be created (no Pulumi.yaml, say).
+   */
   static async create(options: ProgramStackOptions): Promise<ProgramStack> {
     const id = randomBytes(4).toString("hex");
     const scratch = path.join(options.workRoot ?? defaultWorkRoot(), id);
@@ -199,7 +241,11 @@ export class ProgramStack {
     });
   }
 
-  /** Like `cli`, but a non-zero exit is an error that carries the output. */
+  /**
+   * Like `cli`, but a non-zero exit is an error that carries the output.
+   *
+   * @throws {@link PulumiCliError} When the command exits with a code other than 0.
+   */
   async run(args: string[]): Promise<CliResult> {
     const result = await this.cli(args);
     if (result.code !== 0) throw new PulumiCliError(args, result);
@@ -226,6 +272,8 @@ export class ProgramStack {
   /**
    * `pulumi up --yes`, exactly as a user or a pipeline runs it: the CLI first previews (every output not
    * created yet is unknown), then updates. Both phases' operations are reported.
+   *
+   * @throws {@link PulumiCliError} When the command exits with an error (a failed preview or update).
    */
   async up(): Promise<UpResult> {
     const { result, events } = await this.withEvents(["up", "--yes"]);
@@ -236,7 +284,19 @@ export class ProgramStack {
     };
   }
 
-  async preview(): Promise<StackRunResult & { changes: number }> {
+  /**
+   * `pulumi preview --diff`, run through the Automation API: what the next `up` would do, changing
+   * nothing. `operations` includes the resources it would leave alone (`"same"`).
+   *
+   * @returns The operations, the output, and `changes`: how many resources the preview would change.
+   * @throws When the preview fails (the Automation API's error, with the CLI's output).
+   */
+  async preview(): Promise<
+    StackRunResult & {
+      /** How many resources the preview would change: its change summary without `"same"`. */
+      changes: number;
+    }
+  > {
     const events: EngineEvent[] = [];
     const result = await this.stack.preview({ onEvent: (e) => events.push(e), color: "never", diff: true });
     const changes = Object.entries(result.changeSummary)
@@ -245,8 +305,18 @@ export class ProgramStack {
     return { operations: collectOperations(events), stdout: result.stdout, changes };
   }
 
-  /** `pulumi refresh --yes`, then what it changed in state (an empty map means the state was the truth). */
-  async refresh(): Promise<StackRunResult & { changes: number }> {
+  /**
+   * `pulumi refresh --yes`, then what it changed in state (an empty map means the state was the truth).
+   *
+   * @returns The operations, the output, and `changes`: how many resources the refresh changed in state.
+   * @throws {@link PulumiCliError} When the command exits with an error.
+   */
+  async refresh(): Promise<
+    StackRunResult & {
+      /** How many resources the refresh changed in state: its change summary without `"same"`. */
+      changes: number;
+    }
+  > {
     const { result, events } = await this.withEvents(["refresh", "--yes"]);
     // The preview phase reports a summary too; the last one is the refresh's own.
     const summary = events.filter((e) => e.summaryEvent).at(-1)?.summaryEvent?.resourceChanges ?? {};
@@ -269,15 +339,26 @@ export class ProgramStack {
     return { operations, stdout: result.stdout, changes };
   }
 
-  /** `pulumi destroy --yes`, preview phase included. */
+  /**
+   * `pulumi destroy --yes`, preview phase included.
+   *
+   * @throws {@link PulumiCliError} When the command exits with an error.
+   */
   async destroy(): Promise<void> {
     await this.run(["destroy", "--yes"]);
   }
 
+  /**
+   * Sets these stack config keys (plain or `secret: true`) for the next runs; keys not named keep their
+   * value.
+   */
   async setConfig(config: ConfigMap): Promise<void> {
     await this.stack.setAllConfig(config);
   }
 
+  /**
+   * The stack's outputs from its last update, by name, as plain values: secret outputs are decrypted.
+   */
   async outputs(): Promise<Record<string, unknown>> {
     const outputs = await this.stack.outputs();
     return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
@@ -299,9 +380,23 @@ export class ProgramStack {
     return readFileSync(path.join(stacksDir, files[0]!), "utf8");
   }
 
-  /** Resources in state, without the stack and provider entries. */
+  /**
+   * Resources in state, without the stack and provider entries.
+   *
+   * @returns One entry per resource: its `urn`, `type` token, `id` (absent for a component) and the
+   *   `outputs` recorded at the last update, secrets decrypted.
+   */
   async resourcesInState(): Promise<
-    Array<{ urn: string; type: string; id?: string; outputs?: Record<string, unknown> }>
+    Array<{
+      /** The resource's URN; its last `::` part is the name the program gave it. */
+      urn: string;
+      /** The resource type token, e.g. `pulumi-nodejs:dynamic/coiote:EventHandler`. */
+      type: string;
+      /** The id the provider assigned (a DM handler's id, say); absent for a component. */
+      id?: string;
+      /** The outputs recorded at the last update, with secrets decrypted. */
+      outputs?: Record<string, unknown>;
+    }>
   > {
     const deployment = await this.stack.exportStack();
     const resources = (deployment.deployment?.resources ?? []) as Array<{

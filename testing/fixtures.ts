@@ -9,10 +9,20 @@ import { Receiver } from "./receiver";
  * "vitest"; with jest, its globals; with node:test, `{ beforeAll: before, afterAll: after }`.
  */
 export interface TestHooks {
+  /**
+   * Registers `fn` to run once before the file's tests. The fixtures pass no `timeoutMs`, so the
+   * runner's default hook timeout applies: raise it (vitest's `hookTimeout`) when a first run may build
+   * the engine or the servers.
+   */
   beforeAll(fn: () => Promise<void>, timeoutMs?: number): void;
+  /**
+   * Registers `fn` to run once after the file's tests, also when some failed. Destroying stacks takes a
+   * `pulumi destroy` each, so the runner's hook timeout must allow for that too.
+   */
   afterAll(fn: () => Promise<void>, timeoutMs?: number): void;
 }
 
+/** What `useStacks` returns: a way to make stacks that are cleaned up after the file's tests. */
 export interface StackFixture {
   /** Run in order after the file's tests: stacks register first (unshift), servers stop last. */
   cleanups: Array<() => Promise<void>>;
@@ -23,8 +33,14 @@ export interface StackFixture {
   stack(options: ProgramStackOptions): Promise<ProgramStack>;
 }
 
+/**
+ * What `useSandboxAndReceiver` returns. `sandbox` and `receiver` are set when the file's `beforeAll` has
+ * run: read them inside tests and hooks, not at the top level of the file.
+ */
 export interface SandboxFixture extends StackFixture {
+  /** This file's DM sandbox; stopped after the file's stacks are destroyed. */
   sandbox: DmSandbox;
+  /** This file's webhook receiver, on a free port of 127.0.0.1; stopped after the file's stacks are gone. */
   receiver: Receiver;
   /**
    * Like `stack`, with the stack config pointing the provider at this file's sandbox (coiote:url and

@@ -18,4 +18,9 @@ function findPackageRoot(start: string): string {
   }
 }
 
+/**
+ * The absolute path of the pulumi-coiote package in use: the repository root when run from source,
+ * `node_modules/pulumi-coiote` when installed. Found once, when the module loads (it throws then if no
+ * package.json named pulumi-coiote is above it).
+ */
 export const packageRoot = findPackageRoot(__dirname);

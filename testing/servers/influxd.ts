@@ -8,17 +8,23 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { freePorts, rssKb, runEnsureScript, ServerProcess, waitUntilReady } from "./process";
 
+/** A running influxd from `startInfluxd`, set up with one organization, bucket, user and operator token. */
 export interface InfluxServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** The organization created by the initial setup (`"coiote-test"`). */
   org: string;
+  /** The id InfluxDB gave that organization (16 hex digits), as the API's `orgID` takes it. */
   orgId: string;
   /** The operator token from the initial setup (all permissions on all orgs). */
   token: string;
   /** The bucket created by the initial setup. */
   bucket: string;
+  /** The id of that bucket (16 hex digits). */
   bucketId: string;
+  /** The user created by the initial setup (`"coiote-admin"`). */
   username: string;
+  /** That user's password, random per data folder. */
   password: string;
   /** The influxd process id. */
   pid: number;
@@ -26,9 +32,14 @@ export interface InfluxServer {
   startupMs: number;
   /** The server's resident memory now, in kB. */
   rssKb(): number | undefined;
+  /**
+   * Stops influxd (SIGTERM, then SIGKILL after 15 s) and removes the temporary data folder; a `dataDir`
+   * of the caller's is kept. Resolves once the process is gone.
+   */
   stop(): Promise<void>;
 }
 
+/** How `startInfluxd` runs influxd. */
 export interface StartInfluxdOptions {
   /**
    * Data folder to use and keep (bolt, engine, sqlite and the setup credentials). Without it, a temporary
@@ -55,6 +66,17 @@ async function influxdBinary(): Promise<string> {
   return process.env.INFLUXD_BIN || runEnsureScript("ensure-influxd.sh");
 }
 
+/**
+ * Starts a real InfluxDB 2 server on 127.0.0.1 and sets it up (or reuses an earlier setup in `dataDir`).
+ * The binary is `INFLUXD_BIN` when set, else the one scripts/ensure-influxd.sh prints: cached in
+ * `~/.cache/pulumi-coiote/`, built from source on first use (several minutes; progress on stderr).
+ * influxd runs in its data folder with the caller's `INFLUXD_*` variables removed.
+ *
+ * @returns The running server; call `stop` when done.
+ * @throws When the binary cannot be found or built, when influxd exits or does not answer `/health`
+ *   within `readyTimeoutMs` (the error carries its last output lines), or when the setup fails (also for
+ *   a `dataDir` set up before without this harness's credentials file). The process is stopped first.
+ */
 export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<InfluxServer> {
   const binary = await influxdBinary();
   const port = options.port ?? ((await freePorts(1)) as [number])[0];

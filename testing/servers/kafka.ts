@@ -10,12 +10,17 @@ import * as path from "node:path";
 import { Admin, type SASLOptions } from "@platformatic/kafka";
 import { freePorts, rssKb, runEnsureScript, ServerProcess, waitUntilReady } from "./process";
 
+/** Credentials for the broker's SASL_PLAINTEXT listener. */
 export interface KafkaUser {
+  /** The SASL mechanism these credentials are for (Kafka's `sasl.mechanism`). */
   mechanism: "SCRAM-SHA-256" | "SCRAM-SHA-512" | "PLAIN";
+  /** The user name: `"coiote-test"` for the SCRAM users, `"coiote-plain"` for the PLAIN one. */
   username: string;
+  /** The password, random per broker. */
   password: string;
 }
 
+/** A running single-node Kafka broker from `startKafka`. */
 export interface KafkaServer {
   /** host:port of the PLAINTEXT listener (no authentication). */
   bootstrapPlaintext: string;
@@ -31,9 +36,14 @@ export interface KafkaServer {
   startupMs: number;
   /** The broker's resident memory now, in kB. */
   rssKb(): number | undefined;
+  /**
+   * Stops the broker (SIGTERM, then SIGKILL after 30 s) and removes its temporary folder, topics and
+   * all. Resolves once the process is gone.
+   */
   stop(): Promise<void>;
 }
 
+/** How `startKafka` waits for the broker. */
 export interface StartKafkaOptions {
   /** Milliseconds to wait for the broker to answer (default 120 s). */
   readyTimeoutMs?: number;
@@ -67,6 +77,18 @@ export async function kafkaAnswers(bootstrap: string, sasl?: SASLOptions): Promi
   }
 }
 
+/**
+ * Starts a real Apache Kafka 4.1 broker (KRaft, broker and controller in one JVM) on free ports of
+ * 127.0.0.1, with a temporary log folder, topics created on first use and one partition each. It needs
+ * Java 17 or newer (`JAVA_HOME`, else `java` on PATH); the jars are `KAFKA_LIB` when set, else the folder
+ * scripts/ensure-kafka.sh prints (fetched from Maven Central on first use, then cached in
+ * `~/.cache/pulumi-coiote/`).
+ *
+ * @returns The broker once it answers a metadata request on both listeners; call `stop` when done.
+ * @throws When the jars cannot be had, when the storage format fails, or when the broker exits or does
+ *   not answer within `readyTimeoutMs` (the error carries its last output lines). What was started is
+ *   stopped and removed first.
+ */
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaServer> {
   const t0 = Date.now();
   const lib = await kafkaLib();
