@@ -199,7 +199,7 @@ describe.sequential("EventHandler through the real engine", () => {
   it("a second up is a no-op with no write and no test", async () => {
     const before = await mark();
     const { operations } = await stack.up();
-    expect(Object.values(operations).every((op) => op === "same")).toBe(true);
+    expect(operations).toEqual(Object.fromEntries(baseSpecs().map((s) => [s.resourceName, "same"])));
     expect(await countSince(before)).toEqual({ write: 0, test: 0, read: 0 });
   });
 
@@ -218,7 +218,10 @@ describe.sequential("EventHandler through the real engine", () => {
     expect(operations).toMatchObject({ basic: "update", plain: "update", bearer: "same", custom: "same" });
     expect(await countSince(before)).toEqual({ write: 2, test: 2, read: 0 });
     const stored = await sandbox.handlers();
-    expect(stored.find((h) => h.name === "acc-basic-renamed")).toBeDefined();
+    // In place: the handler the state holds for "basic" has the new name, and no other has the old one.
+    const { ids } = (await stack.outputs()) as { ids: Record<string, string> };
+    expect(stored.find((h) => h.id === ids.basic)?.name).toBe("acc-basic-renamed");
+    expect(stored.map((h) => h.name)).not.toContain("acc-basic");
     expect(stored.find((h) => h.name === "acc-plain")?.enabled).toBe(false);
     expect((await stack.preview()).changes).toBe(0);
   });
