@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { programStack } from "../../testing";
+import { programStack, PulumiCliError } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
 
@@ -32,16 +32,34 @@ const faults = [
   { kind: "drop", afterCommit: true },
   { kind: "drop", afterCommit: false },
 ] as const;
-const paths = [
-  { pathPattern: "/handler/webhook$", method: "POST" },
-  { pathPattern: "/handler/webhook/[0-9a-f]{24}$", method: "PUT" },
-  { pathPattern: "/handler/[0-9a-f]{24}$", method: "GET" },
-  { pathPattern: "/handler/[0-9a-f]{24}$", method: "DELETE" },
-  { pathPattern: "/handler/test/", method: "POST" },
-] as const;
+const calls = {
+  create: { pathPattern: "/handler/webhook$", method: "POST" },
+  update: { pathPattern: "/handler/webhook/[0-9a-f]{24}$", method: "PUT" },
+  read: { pathPattern: "/handler/[0-9a-f]{24}$", method: "GET" },
+  delete: { pathPattern: "/handler/[0-9a-f]{24}$", method: "DELETE" },
+  test: { pathPattern: "/handler/test/", method: "POST" },
+} as const;
+/**
+ * The DM calls each step surely makes (testOnApply is on), so that every cycle's fault lands on one of
+ * them: a fault on a call the step never makes would test nothing.
+ */
+const callsOf = {
+  add: ["create", "test"],
+  remove: ["delete"],
+  rename: ["update", "test"],
+  toggle: ["update", "test"],
+  refresh: ["read"],
+} as const;
 
 const fixture = useSandboxAndReceiver();
 const { cleanups } = fixture;
+
+/** The sandbox's fault list (GET /__sandbox/faults), each fault with how many requests it has faulted. */
+async function faultList(): Promise<Array<{ id: number; fired: number }>> {
+  const response = await fetch(`${fixture.sandbox.url}/__sandbox/faults`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Array<{ id: number; fired: number }>;
+}
 
 describe("soak: random faults over many cycles", () => {
   it(`converges after every cycle (seed ${seed})`, async () => {
@@ -61,6 +79,7 @@ describe("soak: random faults over many cycles", () => {
       (fn) => cleanups.unshift(fn),
     );
     let specs: Spec[] = [];
+    let handlersInState = 0;
     let next = 0;
     const started = Date.now();
     let cycles = 0;
@@ -94,16 +113,28 @@ describe("soak: random faults over many cycles", () => {
       }
       await stack.setConfig({ handlers: { value: JSON.stringify(specs) } });
       const fault = pick(faults);
-      const where = pick(paths);
       const times = 1 + Math.floor(random() * 3);
-      const action = pick(["up", "up", "refresh"] as const);
+      // A refresh reads only what the state holds, so it needs a handler there to be faulted.
+      const action = handlersInState > 0 ? pick(["up", "up", "refresh"] as const) : "up";
+      const where = calls[pick(callsOf[action === "refresh" ? "refresh" : edit])];
       console.log(
         `cycle ${cycles}: ${edit}, ${JSON.stringify(fault)} x${times} on ${where.method} ${where.pathPattern}, ${action}`,
       );
-      await fixture.sandbox.addFault({ ...fault, ...where, times });
-      await (action === "up" ? stack.up() : stack.refresh()).catch(() => undefined);
+      const { id } = (await fixture.sandbox.addFault({ ...fault, ...where, times })) as { id: number };
+      // The step may fail, but only as a failed pulumi command; and the fault must have fired.
+      const failure = await (action === "up" ? stack.up() : stack.refresh()).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const fired = (await faultList()).find((f) => f.id === id)?.fired ?? 0;
+      console.log(
+        `cycle ${cycles}: the fault fired ${fired} time(s), the ${action} ${failure ? "failed" : "succeeded"}`,
+      );
+      expect(fired, `the fault on ${where.method} ${where.pathPattern} never fired`).toBeGreaterThan(0);
+      if (failure) expect(failure).toBeInstanceOf(PulumiCliError);
       await fixture.sandbox.clearFaults();
       await assertConverged(stack, fixture.sandbox, specs, domain);
+      handlersInState = specs.length;
     }
     expect(cycles).toBeGreaterThan(0);
     await stack.destroy();
