@@ -89,13 +89,35 @@ function flat(code: Code): string | undefined {
 
 const spaces = (n: number) => " ".repeat(n);
 
+/** East Asian wide and fullwidth ranges, which Prettier counts as two columns. */
+const wide =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+
+/** Columns a text takes as Prettier counts them: wide characters two, combining marks and controls none. */
+export function width(text: string): number {
+  if (/^[\u0020-\u007e]*$/.test(text)) return text.length;
+  let columns = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f) || (code >= 0x300 && code <= 0x36f)) continue;
+    columns += wide.test(character) ? 2 : 1;
+  }
+  return columns;
+}
+
+/**
+ * Prettier moves a string that does not fit to the next line, indented, unless the key is shorter than
+ * five columns (its "short key" rule: too little would be gained).
+ */
+const breaksAfterColon = (key: string, value: Code) => value.kind === "string" && width(key) >= 5;
+
 /**
  * Prints `code` starting at column `column` (what precedes it on its line is already written) and
  * followed on its line by `suffix` (",", ");" …); nested lines are indented by `indent`.
  */
 export function print(code: Code, indent: number, column: number, suffix: string): string {
   const oneLine = flat(code);
-  if (oneLine !== undefined && (column + oneLine.length + suffix.length <= printWidth || isAtom(code)))
+  if (oneLine !== undefined && (column + width(oneLine) + suffix.length <= printWidth || isAtom(code)))
     return oneLine;
   const inner = indent + 2;
   if (code.kind === "array") {
@@ -106,8 +128,12 @@ export function print(code: Code, indent: number, column: number, suffix: string
     const lines: string[] = [];
     for (const p of code.props) {
       for (const comment of p.comments ?? []) lines.push(`${spaces(inner)}// ${commentText(comment)}`);
-      const head = `${spaces(inner)}${propertyKey(p.key)}: `;
-      lines.push(`${head}${print(p.value, inner, head.length, ",")},`);
+      const key = propertyKey(p.key);
+      const head = `${spaces(inner)}${key}: `;
+      const value = print(p.value, inner, width(head), ",");
+      if (breaksAfterColon(key, p.value) && width(head) + width(value) + 1 > printWidth)
+        lines.push(`${spaces(inner)}${key}:\n${spaces(inner + 2)}${value},`);
+      else lines.push(`${head}${value},`);
     }
     return `{\n${lines.join("\n")}\n${spaces(indent)}}`;
   }

@@ -113,7 +113,11 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     return found;
   };
   const ordered = [...exportable].sort(
-    (a, b) => compare(a.domain, b.domain) || compare(a.name, b.name) || compare(a.id, b.id),
+    (a, b) =>
+      compare(a.domain, b.domain) ||
+      compare(a.name.toLowerCase(), b.name.toLowerCase()) ||
+      compare(a.name, b.name) ||
+      compare(a.id, b.id),
   );
   for (const handler of ordered) {
     const plan = planResource(handler, names.get(handler.id)!, secrets, options);

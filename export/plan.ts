@@ -1,3 +1,4 @@
+import { maskedSecret } from "../provider/schemas";
 import { arr, type Code, obj, prop, type Prop, raw, str } from "./code";
 import { describeInflux, influxTarget } from "./influx";
 import type { ResourceNames } from "./names";
@@ -57,7 +58,7 @@ function headersCode(headers: Record<string, string>, plan: { warnings: string[]
 /** A webhook uri with a password in it comes back as `user:********@host`: then the whole uri is a secret. */
 function hasMaskedPassword(uri: string): boolean {
   try {
-    return decodeURIComponent(new URL(uri).password) === "********";
+    return decodeURIComponent(new URL(uri).password) === maskedSecret;
   } catch {
     return false;
   }
@@ -78,7 +79,7 @@ function webhookConnectionCode(
       names.ident,
       "connectionConfig.uri",
       handler,
-      `the whole URI with its password: DM shows it as ${config.uri.replace("********", "<password>")}`,
+      `the whole URI with its password: DM shows it as ${config.uri.replace(maskedSecret, "<password>")}`,
     );
     props.push(
       prop("uri", requireSecret(key), [

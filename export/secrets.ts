@@ -63,7 +63,7 @@ export class SecretKeys {
 export function setSecretsScript(entries: SecretEntry[]): string {
   const header = `#!/usr/bin/env bash
 # Sets the stack secrets of the handlers exported by coiote-export. Coiote DM never returns a secret (it
-# shows "********"), so index.ts reads each one from stack config with config.requireSecret(...).
+# shows a mask instead), so index.ts reads each one from stack config with config.requireSecret(...).
 #
 # Run it in this project once per stack, after \`pulumi stack select\` (or \`pulumi stack init\`). Each value
 # is taken from the environment variable named on its line when that is set (for CI), otherwise it is
