@@ -10,7 +10,8 @@ interface Context {
   principalOf(request: FastifyRequest): Principal | undefined;
 }
 
-const handlerApi = "/api/coiotedm/v3/deviceEvents/handler";
+/** `DELETE …/handler/<id>` (DM API) and `DELETE /__sandbox/handlers/<id>` (admin API). */
+const handlerPath = /^(?:\/api\/coiotedm\/v3\/deviceEvents\/handler|\/__sandbox\/handlers)\/([0-9a-f]{24})$/;
 const kafkaProperties = /^\/__sandbox\/domains\/(.*)\/kafka$/;
 
 /**
@@ -23,38 +24,38 @@ const kafkaProperties = /^\/__sandbox\/domains\/(.*)\/kafka$/;
  */
 export function registerDomainRoutes(app: FastifyInstance, context: Context): void {
   const { store } = context;
-  /** Domains that had handlers or Kafka properties since the start (or the last reset). */
-  const seen = new Set<string>();
-  const remember = () => {
-    for (const handler of store.all()) seen.add(handler.domain);
-  };
-  remember(); // what a data file brought
+  /** Domains that had handlers deleted, or were given Kafka properties, since the start (or the last reset). */
+  const remembered = new Set<string>();
 
-  // After every write that may have put a handler somewhere or set a domain's Kafka properties.
+  // Writes cost what they cost without this route: one look-up before a delete, one insert after a
+  // Kafka properties PUT. The handlers' own domains are read when someone asks.
+  app.addHook("onRequest", async (request) => {
+    if (request.method !== "DELETE") return;
+    const deleted = handlerPath.exec(request.url.split("?")[0]!);
+    const domain = deleted ? store.get(deleted[1]!)?.domain : undefined;
+    if (domain) remembered.add(domain);
+  });
   app.addHook("onResponse", async (request, reply) => {
     if (request.method === "GET" || reply.statusCode >= 300) return;
     const path = request.url.split("?")[0]!;
-    if (path === "/__sandbox/reset") {
-      seen.clear();
-      return;
-    }
+    if (path === "/__sandbox/reset") remembered.clear();
     const kafka = kafkaProperties.exec(path);
     if (kafka && request.method === "PUT") {
       try {
-        seen.add(parseDomain(decodeURIComponent(kafka[1]!)));
+        remembered.add(parseDomain(decodeURIComponent(kafka[1]!)));
       } catch {
         // a malformed domain was refused by the route itself
       }
     }
-    if (path.startsWith(handlerApi) || path.startsWith("/__sandbox/handlers")) remember();
   });
 
   app.get("/api/coiotedm/v3/domains", async (request) => {
     const principal = context.principalOf(request);
     if (!principal) throw new DmError(codes.unauthorized, "missing bearer token");
-    remember();
+    const known = new Set(remembered);
+    for (const handler of store.all()) known.add(handler.domain);
     const visible = new Set<string>([principal.root]);
-    for (const domain of seen) {
+    for (const domain of known) {
       if (!domain.startsWith(principal.root)) continue;
       // The parents between the caller's root and a known domain exist too.
       for (const parent of ancestry(domain)) if (parent.startsWith(principal.root)) visible.add(parent);
