@@ -73,7 +73,10 @@ cd "$(dirname "$0")"
 
 ask() { # ask VARIABLE: unless VARIABLE is set, read it from the terminal without echo
   if [ -z "\${!1:-}" ]; then
-    read -rsp "$1: " "$1" </dev/tty
+    if ! { read -rsp "$1: " "$1" </dev/tty; } 2>/dev/null; then
+      echo "set-secrets.sh: set $1 (there is no terminal to ask on)" >&2
+      exit 1
+    fi
     echo >&2
     if [ -z "\${!1}" ]; then
       echo "set-secrets.sh: no value for $1" >&2

@@ -8,7 +8,9 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { execFile } from "node:child_process";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportHandlerCode, exportProject, type ExportResult } from "../../export";
 import {
@@ -265,6 +267,34 @@ describe("coiote-export of a domain tree with every handler shape", () => {
     }
     expect(script.match(/^pulumi config set --secret /gm)).toHaveLength(result.secrets.length);
     expect(result.secretKeys.find((key) => key.endsWith("Password"))).toMatch(/^alertsBasic/);
+  });
+
+  it("set-secrets.sh runs: each value from its variable, through `pulumi config set --secret`", async () => {
+    // A stand-in `pulumi` on PATH that records its arguments, one call a line, values JSON-quoted.
+    const bin = workFolder("fake-pulumi");
+    mkdirSync(bin);
+    const calls = path.join(bin, "calls.txt");
+    writeFileSync(
+      path.join(bin, "pulumi"),
+      `#!/usr/bin/env node\nrequire("fs").appendFileSync(${JSON.stringify(calls)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
+      { mode: 0o755 },
+    );
+    try {
+      const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}` };
+      const valueOf = (entry: (typeof result.secrets)[number]) =>
+        fixture.byId.get(entry.handlerId)!.secrets[entry.field]!;
+      for (const entry of result.secrets) env[entry.envVar] = valueOf(entry);
+      await promisify(execFile)("bash", [path.join(out, "set-secrets.sh")], { env });
+      const recorded = readFileSync(calls, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as string[]);
+      expect(recorded).toEqual(
+        result.secrets.map((entry) => ["config", "set", "--secret", entry.key, "--", valueOf(entry)]),
+      );
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it("names resources readably and uniquely: collisions, the other domain, unicode, quotes", () => {
