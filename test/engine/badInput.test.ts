@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classify, DmSandbox, type ProgramStack, programStack } from "../../testing";
+import { beforeAll, describe, expect, it } from "vitest";
+import { classify, type DmSandbox, type ProgramStack } from "../../testing";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * Bad arguments are refused at preview, by the provider's check, naming the property and the reason,
@@ -7,7 +8,7 @@ import { classify, DmSandbox, type ProgramStack, programStack } from "../../test
  */
 let sandbox: DmSandbox;
 let stack: ProgramStack;
-const cleanups: Array<() => Promise<void>> = [];
+const fixture = useSandboxAndReceiver();
 
 const valid = {
   type: "webhook",
@@ -82,23 +83,14 @@ const cases: Array<[string, Args, string]> = [
 ];
 
 beforeAll(async () => {
-  sandbox = await DmSandbox.start();
-  cleanups.push(() => sandbox.stop());
-  stack = await programStack(
-    {
-      program: "test/programs/event-handlers",
-      config: {
-        "coiote:url": { value: sandbox.url },
-        "coiote:token": { value: sandbox.token, secret: true },
-        handlers: { value: "[]" },
-        kafkaProperties: { value: `security.protocol=PLAINTEXT\nsasl.jaas.config=${canary}`, secret: true },
-      },
+  sandbox = fixture.sandbox;
+  stack = await fixture.sandboxStack({
+    program: "test/programs/event-handlers",
+    config: {
+      handlers: { value: "[]" },
+      kafkaProperties: { value: `security.protocol=PLAINTEXT\nsasl.jaas.config=${canary}`, secret: true },
     },
-    (fn) => cleanups.unshift(fn),
-  );
-});
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
+  });
 });
 
 describe.sequential("bad input is refused at preview, with the text a user sees in the CLI", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../../testing";
+import { type ProgramStack } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
@@ -25,20 +25,16 @@ const fixture = useSandboxAndReceiver({
   users: [{ username: "ci", password, domain: "/ci/" }],
   tokenTtlSeconds: 2,
 });
-const { cleanups } = fixture;
 
 describe.sequential("provider credentials", () => {
   let stack: ProgramStack;
 
   it("logs in with a username and password from the environment, in the user's domain", async () => {
-    stack = await programStack(
-      {
-        program: "test/programs/event-handlers",
-        config: { handlers: { value: handlers(`${fixture.receiver.url}/env`) } },
-        env: { COIOTE_URL: fixture.sandbox.url, COIOTE_USERNAME: "ci", COIOTE_PASSWORD: password },
-      },
-      (fn) => cleanups.unshift(fn),
-    );
+    stack = await fixture.stack({
+      program: "test/programs/event-handlers",
+      config: { handlers: { value: handlers(`${fixture.receiver.url}/env`) } },
+      env: { COIOTE_URL: fixture.sandbox.url, COIOTE_USERNAME: "ci", COIOTE_PASSWORD: password },
+    });
     expect((await stack.up()).operations).toEqual({ hook: "create" });
     expect(await fixture.sandbox.handlers()).toMatchObject([{ name: "cred-hook", domain: "/ci/" }]);
     const logins = (await fixture.sandbox.requests()).filter((r) => r.path === "/api/auth/oauth_password");
@@ -63,13 +59,10 @@ describe.sequential("provider credentials", () => {
   });
 
   it("says what to set when no credentials are configured", async () => {
-    const bare = await programStack(
-      {
-        program: "test/programs/event-handlers",
-        config: { handlers: { value: handlers(`${fixture.receiver.url}/none`) } },
-      },
-      (fn) => cleanups.unshift(fn),
-    );
+    const bare = await fixture.stack({
+      program: "test/programs/event-handlers",
+      config: { handlers: { value: handlers(`${fixture.receiver.url}/none`) } },
+    });
     await expect(bare.up()).rejects.toThrow(/Coiote DM is not configured: set `pulumi config set coiote:url/);
     expect(await fixture.sandbox.handlers()).toEqual([]);
   });

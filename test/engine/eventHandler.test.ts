@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   classify,
-  DmSandbox,
+  type DmSandbox,
   type LoggedRequest,
   type ProgramStack,
-  programStack,
-  Receiver,
+  type Receiver,
 } from "../../testing";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * EventHandler through the real engine against the sandbox (masking on), in the style of a Terraform
@@ -26,7 +26,7 @@ type Spec = { resourceName: string; args: Record<string, unknown> };
 let sandbox: DmSandbox;
 let receiver: Receiver;
 let stack: ProgramStack;
-const cleanups: Array<() => Promise<void>> = [];
+const fixture = useSandboxAndReceiver({ tokens: [canaries.dmToken], masking: true, defaultDomain: "/acc/" });
 
 function webhook(
   resourceName: string,
@@ -111,33 +111,19 @@ async function countSince(mark: number): Promise<Record<string, number>> {
 const mark = async () => (await sandbox.requests()).length;
 
 beforeAll(async () => {
-  sandbox = await DmSandbox.start({ tokens: [canaries.dmToken], masking: true, defaultDomain: "/acc/" });
-  receiver = await Receiver.start();
-  cleanups.push(
-    () => receiver.stop(),
-    () => sandbox.stop(),
-  );
+  ({ sandbox, receiver } = fixture);
   await sandbox.setDomainKafkaProperties("/acc/", "bootstrap.servers=127.0.0.1:9");
-  stack = await programStack(
-    {
-      program: "test/programs/event-handlers",
-      config: {
-        "coiote:url": { value: sandbox.url },
-        "coiote:token": { value: canaries.dmToken, secret: true },
-        "coiote:timeoutSeconds": { value: "5" },
-        basicPassword: { value: canaries.basicPassword, secret: true },
-        bearerToken: { value: canaries.bearerToken, secret: true },
-        customAuth: { value: canaries.customAuth, secret: true },
-        kafkaProperties: { value: canaries.kafkaProperties, secret: true },
-        handlers: { value: "[]" },
-      },
+  stack = await fixture.sandboxStack({
+    program: "test/programs/event-handlers",
+    providerConfig: { "coiote:timeoutSeconds": "5" },
+    config: {
+      basicPassword: { value: canaries.basicPassword, secret: true },
+      bearerToken: { value: canaries.bearerToken, secret: true },
+      customAuth: { value: canaries.customAuth, secret: true },
+      kafkaProperties: { value: canaries.kafkaProperties, secret: true },
+      handlers: { value: "[]" },
     },
-    (fn) => cleanups.unshift(fn),
-  );
-});
-
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
+  });
 });
 
 describe.sequential("EventHandler through the real engine", () => {

@@ -1,7 +1,7 @@
 import { InfluxDB } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI } from "@influxdata/influxdb-client-apis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type InfluxServer, type ProgramStack, programStack, startInfluxd } from "../../testing";
+import { type InfluxServer, type ProgramStack, startInfluxd } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
@@ -71,23 +71,19 @@ beforeAll(async () => {
     },
   });
   byo = { bucketId: bucket.id!, token: auth.token!, tokenId: auth.id!, existingBucketId: existing.id! };
-  stack = await programStack(
-    {
-      program: "test/programs/influx-integration",
-      config: {
-        ...fixture.sandbox.providerConfig(),
-        "influxdb:url": { value: influx.url },
-        "influxdb:token": { value: influx.token, secret: true },
-        "influxdb:org": { value: influx.org },
-        bucketName: { value: "dm-climate" },
-        orgId: { value: influx.orgId },
-        byoBucketId: { value: byo.bucketId },
-        byoToken: { value: byo.token, secret: true },
-        existingBucketId: { value: byo.existingBucketId },
-      },
+  stack = await fixture.sandboxStack({
+    program: "test/programs/influx-integration",
+    config: {
+      "influxdb:url": { value: influx.url },
+      "influxdb:token": { value: influx.token, secret: true },
+      "influxdb:org": { value: influx.org },
+      bucketName: { value: "dm-climate" },
+      orgId: { value: influx.orgId },
+      byoBucketId: { value: byo.bucketId },
+      byoToken: { value: byo.token, secret: true },
+      existingBucketId: { value: byo.existingBucketId },
     },
-    (fn) => fixture.cleanups.unshift(fn),
-  );
+  });
 }, 120_000);
 afterAll(async () => {
   await influx?.stop();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Consumer, type Message, stringDeserializers } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KafkaServer, type ProgramStack, programStack, startKafka } from "../../testing";
+import { type KafkaServer, type ProgramStack, startKafka } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
@@ -101,19 +101,16 @@ beforeAll(async () => {
   );
   await fixture.sandbox.setDomainKafkaProperties("/fleet/", `bootstrap.servers=${kafka.bootstrapPlaintext}`);
   const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
-  stack = await programStack(
-    {
-      program: "test/programs/kafka",
-      config: {
-        ...fixture.sandbox.providerConfig({ "coiote:domain": "/fleet/" }),
-        bootstrap: { value: kafka.bootstrapSasl },
-        mechanism: { value: user.mechanism },
-        username: { value: user.username },
-        password: { value: user.password, secret: true },
-      },
+  stack = await fixture.sandboxStack({
+    program: "test/programs/kafka",
+    providerConfig: { "coiote:domain": "/fleet/" },
+    config: {
+      bootstrap: { value: kafka.bootstrapSasl },
+      mechanism: { value: user.mechanism },
+      username: { value: user.username },
+      password: { value: user.password, secret: true },
     },
-    (fn) => fixture.cleanups.unshift(fn),
-  );
+  });
 }, 600_000);
 afterAll(async () => {
   await kafka?.stop();
@@ -216,20 +213,17 @@ describe.sequential("Kafka handlers over a KafkaConnection", () => {
   it("a new stack with a wrong password records nothing and creates no handler", async () => {
     const before = await fixture.sandbox.handlers();
     const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
-    const fresh = await programStack(
-      {
-        program: "test/programs/kafka",
-        config: {
-          ...fixture.sandbox.providerConfig({ "coiote:domain": "/fleet/" }),
-          bootstrap: { value: kafka.bootstrapSasl },
-          mechanism: { value: user.mechanism },
-          username: { value: user.username },
-          password: { value: "not-the-password", secret: true },
-          withDomainHandler: { value: "false" },
-        },
+    const fresh = await fixture.sandboxStack({
+      program: "test/programs/kafka",
+      providerConfig: { "coiote:domain": "/fleet/" },
+      config: {
+        bootstrap: { value: kafka.bootstrapSasl },
+        mechanism: { value: user.mechanism },
+        username: { value: user.username },
+        password: { value: "not-the-password", secret: true },
+        withDomainHandler: { value: "false" },
       },
-      (fn) => fixture.cleanups.unshift(fn),
-    );
+    });
     await expect(fresh.up()).rejects.toThrow(
       /could not produce to Kafka with connection .*(SASL|[Aa]uthentication)/,
     );

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startSandbox } from "../../sandbox";
-import { DmSandbox, type ProgramStack, programStack, Receiver } from "../../testing";
+import type { DmSandbox, ProgramStack, Receiver } from "../../testing";
+import { useSandboxAndReceiver } from "../support/fixture";
 
 /**
  * Canary secrets must reach DM (and, for webhook auth, the receiver) and nothing else: not the state,
@@ -15,7 +16,7 @@ let sandbox: DmSandbox;
 let receiver: Receiver;
 let stack: ProgramStack;
 const output: string[] = [];
-const cleanups: Array<() => Promise<void>> = [];
+const fixture = useSandboxAndReceiver({ tokens: [canaries.dmToken] });
 
 const specs = (failing: boolean) =>
   JSON.stringify([
@@ -44,29 +45,16 @@ const specs = (failing: boolean) =>
   ]);
 
 beforeAll(async () => {
-  sandbox = await DmSandbox.start({ tokens: [canaries.dmToken] });
-  receiver = await Receiver.start();
+  ({ sandbox, receiver } = fixture);
   receiver.respondWith("/fail", 500);
-  cleanups.push(
-    () => receiver.stop(),
-    () => sandbox.stop(),
-  );
-  stack = await programStack(
-    {
-      program: "test/programs/event-handlers",
-      config: {
-        "coiote:url": { value: sandbox.url },
-        "coiote:token": { value: canaries.dmToken, secret: true },
-        password: { value: canaries.password, secret: true },
-        kafka: { value: canaries.kafka, secret: true },
-        handlers: { value: specs(false) },
-      },
+  stack = await fixture.sandboxStack({
+    program: "test/programs/event-handlers",
+    config: {
+      password: { value: canaries.password, secret: true },
+      kafka: { value: canaries.kafka, secret: true },
+      handlers: { value: specs(false) },
     },
-    (fn) => cleanups.unshift(fn),
-  );
-});
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
+  });
 });
 
 const collect = async (run: Promise<{ stdout: string }>) => {

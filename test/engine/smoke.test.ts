@@ -1,18 +1,14 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../../testing";
+import { describe, expect, it } from "vitest";
+import type { ProgramStack } from "../../testing";
+import { useStacks } from "../support/fixture";
 
 // The engine itself, end to end: if this fails, every other engine test would fail for the same reason.
 describe.sequential("the real Pulumi engine runs a dynamic-resource program", () => {
   let stack: ProgramStack;
-  const cleanups: Array<() => Promise<void>> = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
-  });
+  const stacks = useStacks();
 
   it("creates the resource on up", async () => {
-    stack = await programStack({ program: "test/programs/smoke", config: { label: { value: "a" } } }, (fn) =>
-      cleanups.push(fn),
-    );
+    stack = await stacks.stack({ program: "test/programs/smoke", config: { label: { value: "a" } } });
     // Through the CLI, as users run it: a preview phase first, then the update.
     const { previewOperations, operations } = await stack.up();
     expect(previewOperations).toEqual({ thing: "create" });

@@ -15,10 +15,7 @@ import { useSandboxAndReceiver } from "../support/fixture";
 const fixture = useSandboxAndReceiver({ defaultDomain: "/examples/" });
 const { cleanups } = fixture;
 
-const dm = (): ConfigMap => ({
-  "coiote:url": { value: fixture.sandbox.url },
-  "coiote:token": { value: fixture.sandbox.token, secret: true },
-});
+const dm = (): ConfigMap => fixture.sandbox.providerConfig();
 
 interface Example {
   folder: string;

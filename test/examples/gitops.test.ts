@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../../testing";
+import { type ProgramStack } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { repoRoot } from "../support/repoRoot";
 
@@ -34,18 +34,14 @@ function script(name: string, extraEnv: Record<string, string> = {}): { done: Pr
 const runScript = (name: string, extraEnv?: Record<string, string>) => script(name, extraEnv).done;
 
 beforeAll(async () => {
-  stack = await programStack(
-    {
-      program: "examples/gitops",
-      config: {
-        ...fixture.sandbox.providerConfig(),
-        alertsUrl: { value: `${fixture.receiver.url}/alerts` },
-        alertsToken: { value: "gitops-token-CANARY", secret: true },
-        inventoryUrl: { value: `${fixture.receiver.url}/inventory` },
-      },
+  stack = await fixture.sandboxStack({
+    program: "examples/gitops",
+    config: {
+      alertsUrl: { value: `${fixture.receiver.url}/alerts` },
+      alertsToken: { value: "gitops-token-CANARY", secret: true },
+      inventoryUrl: { value: `${fixture.receiver.url}/inventory` },
     },
-    (fn) => fixture.cleanups.unshift(fn),
-  );
+  });
 }, 300_000);
 
 describe.sequential("examples/gitops, step by step", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as eventHandler from "../../provider/resources/eventHandler/provider";
-import { type ProgramStack, programStack } from "../../testing";
+import { type ProgramStack } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
 
@@ -10,7 +10,6 @@ import { assertConverged, type Spec } from "./convergence";
  */
 const handlerPath = "/api/coiotedm/v3/deviceEvents/handler";
 const fixture = useSandboxAndReceiver();
-const { cleanups } = fixture;
 
 // The provider functions called directly, as the engine's provider process calls them, configured by the
 // environment.
@@ -71,19 +70,16 @@ describe("twin creates whose answers are both lost", () => {
   });
 
   beforeAll(async () => {
-    stack = await programStack(
-      {
-        program: "test/programs/event-handlers",
-        config: {
-          ...fixture.sandbox.providerConfig({
-            "coiote:timeoutSeconds": "5",
-            "coiote:retryBudgetSeconds": "20",
-          }),
-          handlers: { value: "[]" },
-        },
+    stack = await fixture.stack({
+      program: "test/programs/event-handlers",
+      config: {
+        ...fixture.sandbox.providerConfig({
+          "coiote:timeoutSeconds": "5",
+          "coiote:retryBudgetSeconds": "20",
+        }),
+        handlers: { value: "[]" },
       },
-      (fn) => cleanups.unshift(fn),
-    );
+    });
     await fixture.sandbox.reset();
   });
 

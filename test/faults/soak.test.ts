@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { programStack, PulumiCliError } from "../../testing";
+import { PulumiCliError } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
 
@@ -52,7 +52,6 @@ const callsOf = {
 } as const;
 
 const fixture = useSandboxAndReceiver();
-const { cleanups } = fixture;
 
 /** The sandbox's fault list (GET /__sandbox/faults), each fault with how many requests it has faulted. */
 async function faultList(): Promise<Array<{ id: number; fired: number }>> {
@@ -64,20 +63,14 @@ async function faultList(): Promise<Array<{ id: number; fired: number }>> {
 describe("soak: random faults over many cycles", () => {
   it(`converges after every cycle (seed ${seed})`, async () => {
     console.log(`soak seed ${seed}; replay with SOAK_SEED=${seed}`);
-    const stack = await programStack(
-      {
-        program: "test/programs/event-handlers",
-        config: {
-          "coiote:url": { value: fixture.sandbox.url },
-          "coiote:token": { value: fixture.sandbox.token, secret: true },
-          "coiote:timeoutSeconds": { value: "2" },
-          "coiote:retryBudgetSeconds": { value: "15" },
-          token: { value: "soak-token", secret: true },
-          handlers: { value: "[]" },
-        },
+    const stack = await fixture.sandboxStack({
+      program: "test/programs/event-handlers",
+      providerConfig: { "coiote:timeoutSeconds": "2", "coiote:retryBudgetSeconds": "15" },
+      config: {
+        token: { value: "soak-token", secret: true },
+        handlers: { value: "[]" },
       },
-      (fn) => cleanups.unshift(fn),
-    );
+    });
     let specs: Spec[] = [];
     let handlersInState = 0;
     let next = 0;

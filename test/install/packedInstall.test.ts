@@ -1,7 +1,7 @@
 import { mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ProgramStack, programStack } from "../../testing";
+import { type ProgramStack } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { repoRoot } from "../support/repoRoot";
 import { installPackage, packPackage, run } from "./pack";
@@ -53,19 +53,15 @@ beforeAll(async () => {
     path.join(project, "node_modules", "pulumi-coiote", "scripts", "ensure-pulumi.sh"),
   ]);
   const pulumiBin = stdout.trim().split("\n").at(-1)!;
-  stack = await programStack(
-    {
-      program: project,
-      standalone: true,
-      pulumiBin,
-      config: {
-        ...fixture.sandbox.providerConfig(),
-        alertsUrl: { value: `${fixture.receiver.url}/alerts` },
-        alertsToken: { value: "installed-token-CANARY", secret: true },
-      },
+  stack = await fixture.sandboxStack({
+    program: project,
+    standalone: true,
+    pulumiBin,
+    config: {
+      alertsUrl: { value: `${fixture.receiver.url}/alerts` },
+      alertsToken: { value: "installed-token-CANARY", secret: true },
     },
-    (fn) => fixture.cleanups.unshift(fn),
-  );
+  });
 }, 600_000);
 
 describe.sequential("the packed package, installed into a project of its own", () => {

@@ -7,7 +7,6 @@ import {
   type InfluxServer,
   type KafkaServer,
   type ProgramStack,
-  programStack,
   startInfluxd,
   startKafka,
 } from "../../testing";
@@ -46,24 +45,20 @@ beforeAll(async () => {
   );
   fixture.cleanups.push(async () => rmSync(source, { recursive: true, force: true }));
   const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
-  stack = await programStack(
-    {
-      program: source,
-      config: {
-        ...fixture.sandbox.providerConfig(),
-        analyticsUrl: { value: `${fixture.receiver.url}/analytics` },
-        analyticsToken: { value: "analytics-token-CANARY-1", secret: true },
-        opsUrl: { value: `${fixture.receiver.url}/ops` },
-        kafkaBootstrap: { value: kafka.bootstrapSasl },
-        kafkaUser: { value: user.username },
-        kafkaPassword: { value: user.password, secret: true },
-        "influxdb:url": { value: influx.url },
-        "influxdb:token": { value: influx.token, secret: true },
-        "influxdb:org": { value: influx.org },
-      },
+  stack = await fixture.sandboxStack({
+    program: source,
+    config: {
+      analyticsUrl: { value: `${fixture.receiver.url}/analytics` },
+      analyticsToken: { value: "analytics-token-CANARY-1", secret: true },
+      opsUrl: { value: `${fixture.receiver.url}/ops` },
+      kafkaBootstrap: { value: kafka.bootstrapSasl },
+      kafkaUser: { value: user.username },
+      kafkaPassword: { value: user.password, secret: true },
+      "influxdb:url": { value: influx.url },
+      "influxdb:token": { value: influx.token, secret: true },
+      "influxdb:org": { value: influx.org },
     },
-    (fn) => fixture.cleanups.unshift(fn),
-  );
+  });
 }, 600_000);
 
 const editCode = (from: string, to: string) => {

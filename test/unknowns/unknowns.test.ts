@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   type InfluxServer,
   type ProgramStack,
-  programStack,
   type SandboxHandler,
   startInfluxd,
   type UpResult,
@@ -102,18 +101,14 @@ beforeAll(async () => {
         "bootstrap.servers=127.0.0.1:9092\n",
       );
   }
-  stack = await programStack(
-    {
-      program: "test/programs/unknowns",
-      config: {
-        ...fixture.sandbox.providerConfig(),
-        "influxdb:url": { value: influx.url },
-        "influxdb:token": { value: influx.token, secret: true },
-        "influxdb:org": { value: influx.org },
-      },
+  stack = await fixture.sandboxStack({
+    program: "test/programs/unknowns",
+    config: {
+      "influxdb:url": { value: influx.url },
+      "influxdb:token": { value: influx.token, secret: true },
+      "influxdb:org": { value: influx.org },
     },
-    (fn) => fixture.cleanups.unshift(fn),
-  );
+  });
   for (const phase of ["fresh", "unknown", "edit"] as const) await runPhase(phase);
 }, 1_200_000);
 

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Admin, type SASLOptions } from "@platformatic/kafka";
 import { freePorts, rssKb, runEnsureScript, ServerProcess, waitUntilReady } from "./process";
+import { packageRoot } from "../packageRoot";
 
 /** Credentials for the broker's SASL_PLAINTEXT listener. */
 export interface KafkaUser {
@@ -49,7 +50,9 @@ export interface StartKafkaOptions {
   readyTimeoutMs?: number;
 }
 
-const LOG4J_CONFIG = path.join("scripts", "kafka", "log4j2.properties");
+// Absolute: the broker runs in its temporary folder, where a relative path would find nothing (and Kafka
+// would log at its verbose defaults).
+const LOG4J_CONFIG = path.join(packageRoot, "scripts", "kafka", "log4j2.properties");
 
 async function kafkaLib(): Promise<string> {
   return process.env.KAFKA_LIB || runEnsureScript("ensure-kafka.sh");
