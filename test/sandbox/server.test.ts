@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -190,12 +190,22 @@ describe("persistence", () => {
 });
 
 describe("the coiote-sandbox command", () => {
+  // A failed assertion must not leave a sandbox process running.
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const spawnCli = (args: string[]) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "sandbox", "cli.js"), ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    return child;
+  };
+
   it("with --verbose, logs JSON lines to standard error and prints only its address on standard output", async () => {
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, "dist", "sandbox", "cli.js"), "--port", "0", "--token", "cli-token", "--verbose"],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawnCli(["--port", "0", "--token", "cli-token", "--verbose"]);
     const stdout: string[] = [];
     const stderr: string[] = [];
     createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
@@ -222,13 +232,7 @@ describe("the coiote-sandbox command", () => {
   });
 
   it("starts with a static token, prints its URL once it accepts requests, binds to loopback, and stops on SIGTERM", async () => {
-    const child = spawn(
-      process.execPath,
-      [path.join(repoRoot, "dist", "sandbox", "cli.js"), "--port", "0", "--token", "cli-token"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawnCli(["--port", "0", "--token", "cli-token"]);
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once("line", resolve);
       child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
