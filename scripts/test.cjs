@@ -10,7 +10,14 @@ const root = path.resolve(__dirname, "..");
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
 const args = process.argv.slice(2);
 const secondNode = process.env.COIOTE_TEST_NODE ?? "24";
-const programTests = ["test/engine", "test/examples", "test/install", "test/readme", "test/unknowns"];
+const programTests = [
+  "test/engine",
+  "test/examples",
+  "test/export/roundTrip.test.ts",
+  "test/install",
+  "test/readme",
+  "test/unknowns",
+];
 
 function run(node, vitestArgs, env = process.env) {
   const result = spawnSync(node, [vitest, "run", ...vitestArgs], { cwd: root, env, stdio: "inherit" });
