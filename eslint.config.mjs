@@ -15,7 +15,16 @@ export default tseslint.config(
   {
     // Product code (what the package ships, plus the demo and benchmarks users run) never imports the
     // test suite: shared fixtures live in testing/, which ships as pulumi-coiote/testing.
-    files: ["provider/**", "sdk/**", "sandbox/**", "testing/**", "demo/**", "bench/**", "examples/**"],
+    files: [
+      "provider/**",
+      "sdk/**",
+      "sandbox/**",
+      "export/**",
+      "testing/**",
+      "demo/**",
+      "bench/**",
+      "examples/**",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",

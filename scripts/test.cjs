@@ -1,6 +1,6 @@
 // npm test: the whole suite on this machine's Node.js, then everything that runs Pulumi programs (the engine,
-// examples, README and unknowns tests) again on Node.js 24 LTS, the release our users run (@pulumi/pulumi
-// declares node >= 22), taken from the npm registry by scripts/ensure-node.sh. Arguments (a file, a -t
+// examples, export round trip, README and unknowns tests) again on Node.js 24 LTS, the release our users
+// run (@pulumi/pulumi declares node >= 22), taken from the npm registry by scripts/ensure-node.sh. Arguments (a file, a -t
 // filter) run just those tests, once, on this machine's Node.js. COIOTE_TEST_NODE=<major> picks another
 // second Node.js; COIOTE_TEST_NODE=none skips that pass.
 const { execFileSync, spawnSync } = require("node:child_process");
