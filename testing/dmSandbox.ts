@@ -1,9 +1,9 @@
-import { startSandbox, type SandboxOptions } from "../sandbox";
+import { type RunningSandbox, startSandbox, type SandboxOptions } from "../sandbox";
 
 /**
  * One entry of the sandbox's request log (see `DmSandbox.requests`): a request to the DM side of the
  * sandbox (paths under `/api/` and `/iam/`, so logins too), never one to its admin API. The log holds
- * neither bodies nor headers. The entries carry more fields at run time (`query`, `time`, `fault`); this
+ * neither bodies nor headers. The entries carry more fields at run time (`time`, `fault`); this
  * type names the ones tests count by.
  */
 export interface LoggedRequest {
@@ -11,6 +11,8 @@ export interface LoggedRequest {
   method: string;
   /** The request path without the query string, e.g. `/api/coiotedm/v3/deviceEvents/handler/webhook`. */
   path: string;
+  /** The query string without its `?` (empty when none), e.g. `domain=%2Facme%2F`. */
+  query: string;
   /**
    * The HTTP status the sandbox answered with (an injected fault's, if one fired); 0 while the request is
    * still being answered, or when the connection was dropped before an answer (a `drop` fault).
@@ -51,7 +53,8 @@ export interface SandboxHandler {
   status?: string;
 }
 
-const handlerApi = "/api/coiotedm/v3/deviceEvents/handler";
+const dmApi = "/api/coiotedm/v3";
+const handlerApi = `${dmApi}/deviceEvents/handler`;
 
 /** Classifies a DM API request the way the issues count them: writes, tests, reads. */
 export function classify(request: LoggedRequest): "write" | "test" | "read" | "other" {
@@ -76,7 +79,8 @@ export class DmSandbox {
      * `"sandbox-test-token-0001"`. The value for `coiote:token`; `api` sends it.
      */
     readonly token: string,
-    private readonly stopServer: () => Promise<void>,
+    /** The server itself (`startSandbox`'s answer): its port, store and options, for tests of the sandbox. */
+    readonly server: RunningSandbox,
   ) {}
 
   /**
@@ -96,7 +100,7 @@ export class DmSandbox {
       ...options,
       tokens: [token, ...(options.tokens?.slice(1) ?? [])],
     });
-    return new DmSandbox(sandbox.url, token, () => sandbox.stop());
+    return new DmSandbox(sandbox.url, token, sandbox);
   }
 
   /**
@@ -104,7 +108,7 @@ export class DmSandbox {
    * once it is closed; a stopped sandbox cannot be started again.
    */
   async stop(): Promise<void> {
-    await this.stopServer();
+    await this.server.stop();
   }
 
   /**
@@ -131,7 +135,17 @@ export class DmSandbox {
     };
   }
 
-  private async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * A call to the sandbox's admin API (under `/__sandbox`, no token), for what the named methods do not
+   * cover; see docs/sandbox.md for the routes.
+   *
+   * @param method The HTTP method, e.g. `"GET"`.
+   * @param path The path under `/__sandbox`, e.g. `/deliveries`.
+   * @param body Sent as JSON when given.
+   * @returns The parsed JSON answer (`undefined` when empty), typed as the caller says.
+   * @throws When the admin API answers with an error status; the message carries its answer.
+   */
+  async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.url}/__sandbox${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -143,35 +157,80 @@ export class DmSandbox {
   }
 
   /**
-   * The DM API as a user's own script would call it (for objects made outside Pulumi).
+   * The DM API as a user's own script would call it (for objects made outside Pulumi), or as a hostile
+   * client would (another token, none, a body that is not JSON).
    *
    * @param method The HTTP method, e.g. `"POST"`.
    * @param path The path under `/api/coiotedm/v3`, with any query, e.g.
    *   `/deviceEvents/handler/webhook?domain=%2Fsandbox%2F`.
    * @param body Sent as JSON when given.
-   * @returns The HTTP status and the parsed JSON answer; a 4xx or 5xx answer resolves too.
-   * @throws When the sandbox cannot be reached or its answer is not JSON.
+   * @param options `token`: the bearer token to send instead of this sandbox's (`null`: none); `raw`: a
+   *   body sent as it is instead of `body`; `contentType`: the body's type (default `application/json`).
+   * @returns The HTTP status and the answer: parsed JSON, or the text when it is not JSON (`undefined`
+   *   when empty); a 4xx or 5xx answer resolves too.
+   * @throws When the sandbox cannot be reached.
    */
   async api<T>(
     method: string,
     path: string,
     body?: unknown,
+    options: { token?: string | null; raw?: string; contentType?: string } = {},
   ): Promise<{
     /** The HTTP status; a 4xx or 5xx answer resolves too, it does not throw. */
     status: number;
-    /** The answer's JSON, parsed (`undefined` when the answer was empty); typed as the caller says. */
+    /** The answer's JSON, parsed (its text when it is not JSON); typed as the caller says. */
     body: T;
   }> {
-    const response = await fetch(`${this.url}/api/coiotedm/v3${path}`, {
+    const bearer = options.token === undefined ? this.token : options.token;
+    const headers: Record<string, string> = bearer ? { authorization: `Bearer ${bearer}` } : {};
+    if (body !== undefined || options.raw !== undefined)
+      headers["content-type"] = options.contentType ?? "application/json";
+    const response = await fetch(`${this.url}${dmApi}${path}`, {
       method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers,
+      body: options.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    let parsed: unknown = text === "" ? undefined : text;
+    try {
+      if (text) parsed = JSON.parse(text);
+    } catch {
+      // Not JSON (e.g. an error page of a proxy): the caller gets the text.
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  /**
+   * Creates a handler through the DM API, as a person in DM's UI would (outside Pulumi).
+   *
+   * @param domain The domain path, e.g. `/acme/`.
+   * @param body The handler as DM's create call takes it; its `type` picks the endpoint.
+   * @returns The new handler's id.
+   * @throws When DM refuses it; the message carries DM's answer.
+   */
+  async createHandler(domain: string, body: Record<string, unknown>): Promise<string> {
+    const path = `/deviceEvents/handler/${String(body.type)}?domain=${encodeURIComponent(domain)}`;
+    const answer = await this.api<unknown>("POST", path, body);
+    if (answer.status !== 201 || typeof answer.body !== "string")
+      throw new Error(`create handler in ${domain}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  /**
+   * One handler as DM's API shows it (secrets masked when the sandbox masks them).
+   *
+   * @returns The handler, or `undefined` when DM has none with this id.
+   * @throws When DM answers with another error status.
+   */
+  async getHandler(id: string): Promise<Record<string, unknown> | undefined> {
+    const answer = await this.api<Record<string, unknown>>(
+      "GET",
+      `/deviceEvents/handler/${encodeURIComponent(id)}`,
+    );
+    if (answer.status === 404) return undefined;
+    if (answer.status !== 200)
+      throw new Error(`read handler ${id}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
   }
 
   /**
@@ -188,6 +247,11 @@ export class DmSandbox {
   /** Requests logged since `mark` (a count taken earlier with requests().length). */
   async requestsSince(mark: number): Promise<LoggedRequest[]> {
     return (await this.requests()).slice(mark);
+  }
+
+  /** Empties the request log, so the next `requests()` shows only what comes after. */
+  async clearRequests(): Promise<void> {
+    await this.admin("DELETE", "/requests");
   }
 
   /**

@@ -44,7 +44,7 @@ describe("coiote-export on bad input: one clear line, a non-zero exit, nothing w
 
   beforeAll(async () => {
     dm = await startExportSandbox();
-    await dm.create("/acme/", {
+    await dm.createHandler("/acme/", {
       type: "webhook",
       name: "alerts",
       enabled: true,

@@ -2,74 +2,27 @@ import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startSandbox, type RunningSandbox } from "../../sandbox";
+import { DmSandbox } from "../../testing";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+import { repoRoot } from "../support/repoRoot";
+
+export { repoRoot };
 export const token = "export-test-token";
 export const handlerApi = "/api/coiotedm/v3/deviceEvents/handler";
 
 const run = promisify(execFile);
 
-/** A sandbox with a static token, and a DM API caller that does what DM's UI does: JSON over HTTP. */
-export interface ExportSandbox {
-  sandbox: RunningSandbox;
-  url: string;
-  /** Creates a handler through the DM API (POST …/webhook|kafka?domain=) and returns its id. */
-  create(domain: string, body: Record<string, unknown>): Promise<string>;
-  /** One handler as DM's API shows it (secrets masked). */
-  get(id: string): Promise<Record<string, unknown>>;
-  /** Sets a domain's Kafka properties (DM's administrators do it in the UI; the sandbox's admin API here). */
-  setKafkaProperties(domain: string, properties: string): Promise<void>;
-  /** The DM API request log (never the admin API). */
-  requests(): Promise<Array<{ method: string; path: string; query: string; status: number }>>;
-  clearRequests(): Promise<void>;
-  stop(): Promise<void>;
-}
+/** The package's sandbox client, on a sandbox with the export tests' static token and no Kafka delivery. */
+export type ExportSandbox = DmSandbox;
 
-export async function startExportSandbox(): Promise<ExportSandbox> {
-  const sandbox = await startSandbox({ port: 0, tokens: [token], kafka: null });
-  const call = async (method: string, url: string, body?: unknown, bearer = true) => {
-    const response = await fetch(`${sandbox.url}${url}`, {
-      method,
-      headers: {
-        ...(bearer ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${url}: HTTP ${response.status} ${text}`);
-    return text ? (JSON.parse(text) as unknown) : undefined;
-  };
-  return {
-    sandbox,
-    url: sandbox.url,
-    async create(domain, body) {
-      return (await call(
-        "POST",
-        `${handlerApi}/${String(body.type)}?domain=${encodeURIComponent(domain)}`,
-        body,
-      )) as string;
-    },
-    async get(id) {
-      return (await call("GET", `${handlerApi}/${id}`)) as Record<string, unknown>;
-    },
-    async setKafkaProperties(domain, properties) {
-      await call("PUT", `/__sandbox/domains${domain}kafka`, { properties }, false);
-    },
-    async requests() {
-      return (await call("GET", "/__sandbox/requests", undefined, false)) as Array<{
-        method: string;
-        path: string;
-        query: string;
-        status: number;
-      }>;
-    },
-    async clearRequests() {
-      await call("DELETE", "/__sandbox/requests", undefined, false);
-    },
-    stop: () => sandbox.stop(),
-  };
+export const startExportSandbox = (): Promise<ExportSandbox> =>
+  DmSandbox.start({ tokens: [token], kafka: null });
+
+/** One handler as DM's API shows it; the export tests only read handlers that exist. */
+export async function readHandler(dm: ExportSandbox, id: string): Promise<Record<string, unknown>> {
+  const handler = await dm.getHandler(id);
+  if (!handler) throw new Error(`DM has no handler ${id}`);
+  return handler;
 }
 
 let folders = 0;

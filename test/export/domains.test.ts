@@ -33,9 +33,9 @@ describe("sandbox: GET /api/coiotedm/v3/domains", () => {
 
   it("answers the caller's own domain and every subdomain it knows of, with the parents between", async () => {
     expect(await domains()).toEqual({ status: 200, body: ["/"] });
-    await dm.create("/acme/plant-1/line-a/", handler("a"));
-    await dm.create("/beta/", handler("b"));
-    await dm.setKafkaProperties("/acme/kafka-only/", "bootstrap.servers=h:1");
+    await dm.createHandler("/acme/plant-1/line-a/", handler("a"));
+    await dm.createHandler("/beta/", handler("b"));
+    await dm.setDomainKafkaProperties("/acme/kafka-only/", "bootstrap.servers=h:1");
     expect((await domains()).body).toEqual([
       "/",
       "/acme/",
@@ -47,8 +47,8 @@ describe("sandbox: GET /api/coiotedm/v3/domains", () => {
   });
 
   it("shows a token bound to a domain only its own tree", async () => {
-    await dm.create("/acme/plant-1/", handler("a"));
-    await dm.create("/beta/", handler("b"));
+    await dm.createHandler("/acme/plant-1/", handler("a"));
+    await dm.createHandler("/beta/", handler("b"));
     const issued = (await (await admin("POST", "/tokens", { domain: "/acme/" })).json()) as {
       access_token: string;
     };
@@ -56,7 +56,7 @@ describe("sandbox: GET /api/coiotedm/v3/domains", () => {
   });
 
   it("remembers a domain whose handlers were deleted, until a reset", async () => {
-    const id = await dm.create("/gone/", handler("a"));
+    const id = await dm.createHandler("/gone/", handler("a"));
     await fetch(`${dm.url}${handlerApi}/${id}`, {
       method: "DELETE",
       headers: { authorization: `Bearer ${token}` },

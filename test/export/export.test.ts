@@ -14,18 +14,18 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportHandlerCode, exportProject, type ExportResult } from "../../export";
 import {
-  type ApiHandler,
   fieldChanged,
   type HandlerState,
   stateFromApi,
   updatableFields,
 } from "../../provider/resources/eventHandler/model";
-import { type HandlerKind, splitSecrets } from "../../provider/resources/eventHandler/secrets";
+import { type EventHandler, type HandlerKind, splitSecrets } from "../../provider/schemas";
 import {
   type ExportSandbox,
   linkNodeModules,
   startAddingProxy,
   prettierCheck,
+  readHandler,
   runCli,
   startExportSandbox,
   token,
@@ -111,7 +111,7 @@ function fieldsTheFirstUpWouldWrite(
     testOnApply: (args.testOnApply as boolean | undefined) ?? true,
     adoptId: args.adoptId as string,
   };
-  const current = stateFromApi(api as unknown as ApiHandler, desired);
+  const current = stateFromApi(api as unknown as EventHandler, desired);
   return updatableFields.filter((field) => fieldChanged(current, desired, field));
 }
 
@@ -129,11 +129,11 @@ describe("coiote-export of a domain tree with every handler shape", () => {
     dm = await startExportSandbox();
     fixture = await createFixture(dm);
     // An empty subdomain the sandbox knows of (it has Kafka properties): listed once, exported as a comment.
-    await dm.setKafkaProperties("/acme/empty/", "bootstrap.servers=127.0.0.1:9092");
+    await dm.setDomainKafkaProperties("/acme/empty/", "bootstrap.servers=127.0.0.1:9092");
     // A handler with a filter this package does not know (DM's alert-rule filter), put in the store directly:
     // the sandbox's API, like DM's, refuses to create one.
-    const template = dm.sandbox.store.get(fixture.ids[0]!)!;
-    dm.sandbox.store.put({
+    const template = dm.server.store.get(fixture.ids[0]!)!;
+    dm.server.store.put({
       ...template,
       id: "0123456789abcdef0123abcd",
       name: "rule based",
@@ -141,13 +141,13 @@ describe("coiote-export of a domain tree with every handler shape", () => {
     });
     // And a handler of a type it does not know, as a newer DM might list.
     proxy = await startAddingProxy(dm.url, acme, {
-      ...(await dm.get(fixture.ids[0]!)),
+      ...(await readHandler(dm, fixture.ids[0]!)),
       id: "0123456789abcdef01234567",
       name: "alert rule",
       type: "alertRule",
     });
     // One in a domain outside the exported tree: never read.
-    await dm.create("/other/", {
+    await dm.createHandler("/other/", {
       type: "webhook",
       name: "elsewhere",
       enabled: true,
@@ -218,7 +218,7 @@ describe("coiote-export of a domain tree with every handler shape", () => {
     expect(declared.map((d) => d.args.adoptId).sort()).toEqual([...fixture.ids].sort());
     expect(declared.every((d) => d.className === "EventHandler")).toBe(true);
     for (const resource of declared) {
-      const api = await dm.get(resource.args.adoptId as string);
+      const api = await readHandler(dm, resource.args.adoptId as string);
       expect(JSON.parse(JSON.stringify(resource.args)), String(api.name)).toEqual(expectedArgs(api, result));
     }
   });
@@ -230,7 +230,7 @@ describe("coiote-export of a domain tree with every handler shape", () => {
       return fixture.byId.get(entry.handlerId)!.secrets[entry.field]!;
     };
     for (const resource of declared) {
-      const api = await dm.get(resource.args.adoptId as string);
+      const api = await readHandler(dm, resource.args.adoptId as string);
       expect(fieldsTheFirstUpWouldWrite(resource, api, secretValue), String(api.name)).toEqual([]);
     }
   });

@@ -216,8 +216,9 @@ export interface CreatedFixture {
 /** Creates the fixture through the DM API, one handler at a time as a user would. */
 export async function createFixture(dm: ExportSandbox): Promise<CreatedFixture> {
   // DM administrators set a domain's Kafka properties; subdomains inherit them.
-  await dm.setKafkaProperties(acme, "bootstrap.servers=127.0.0.1:9092");
+  await dm.setDomainKafkaProperties(acme, "bootstrap.servers=127.0.0.1:9092");
   const byId = new Map<string, FixtureHandler>();
-  for (const handler of fixtureHandlers) byId.set(await dm.create(handler.domain, handler.body), handler);
+  for (const handler of fixtureHandlers)
+    byId.set(await dm.createHandler(handler.domain, handler.body), handler);
   return { byId, ids: [...byId.keys()] };
 }

@@ -19,13 +19,13 @@ const handlersPerDomain = 10;
 async function main(): Promise<void> {
   const dm = await startExportSandbox();
   try {
-    await dm.setKafkaProperties("/perf/", "bootstrap.servers=127.0.0.1:9092");
+    await dm.setDomainKafkaProperties("/perf/", "bootstrap.servers=127.0.0.1:9092");
     const jobs: Array<() => Promise<string>> = [];
     for (let d = 0; d < domainCount; d++) {
       const domain = `/perf/site-${String(d).padStart(3, "0")}/`;
       for (let h = 0; h < handlersPerDomain; h++) {
         jobs.push(() =>
-          dm.create(
+          dm.createHandler(
             domain,
             h % 3 === 2
               ? {

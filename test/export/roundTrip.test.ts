@@ -8,7 +8,7 @@ import { ensurePulumiBin, type ProgramStack } from "../../testing";
 import { useStacks } from "../support/fixture";
 import { packPackage } from "../install/pack";
 import { acme, createFixture, type CreatedFixture, plant } from "./fixture";
-import { type ExportSandbox, startExportSandbox, token } from "./dm";
+import { type ExportSandbox, readHandler, startExportSandbox, token } from "./dm";
 
 const run = promisify(execFile);
 
@@ -31,7 +31,7 @@ async function requestsSince(mark: number): Promise<string[]> {
 
 /** Every handler of the fixture's two domains, as DM's API shows them (secrets masked). */
 async function handlersInDm(): Promise<Array<Record<string, unknown>>> {
-  return (await Promise.all(created.ids.map((id) => dm.get(id).catch(() => undefined)))).filter(
+  return (await Promise.all(created.ids.map((id) => dm.getHandler(id)))).filter(
     (h): h is Record<string, unknown> => h !== undefined,
   );
 }
@@ -142,7 +142,7 @@ describe.sequential("coiote-export, round trip through the engine", () => {
     expect(Object.entries(operations).filter(([, op]) => op !== "same")).toEqual([
       [target.resourceName, "update"],
     ]);
-    expect((await dm.get(target.id)).enabled).toBe(false);
+    expect((await readHandler(dm, target.id)).enabled).toBe(false);
     expect((await requestsSince(mark)).filter((r) => !r.startsWith("GET "))).toEqual([
       `PUT /api/coiotedm/v3/deviceEvents/handler/webhook/${target.id}`,
     ]);

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startSandbox, type RunningSandbox, type SandboxOptions } from "../../sandbox";
+import type { RunningSandbox, SandboxOptions } from "../../sandbox";
+import { DmSandbox } from "../../testing";
 
 /** A sandbox on a free port plus a tiny DM API caller for tests of the sandbox itself. */
 export interface TestSandbox {
@@ -15,42 +16,15 @@ export interface TestSandbox {
 
 export const token = "sandbox-rules-token";
 
-const handlerApi = "/api/coiotedm/v3/deviceEvents/handler";
-
+/** The package's sandbox client (pulumi-coiote/testing), with paths relative to the handler API. */
 export async function testSandbox(options: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
-  const sandbox = await startSandbox({ tokens: [token], ...options });
+  const dm = await DmSandbox.start({ tokens: [token], ...options });
   return {
-    sandbox,
-    async call(method, path, { body, raw, token: bearer = token, contentType } = {}) {
-      const headers: Record<string, string> = {};
-      if (bearer) headers.authorization = `Bearer ${bearer}`;
-      if (body !== undefined || raw !== undefined)
-        headers["content-type"] = contentType ?? "application/json";
-      // A path under /api/ is taken as it is; any other is relative to the handler API.
-      const url = `${sandbox.url}${path.startsWith("/api/") ? "" : handlerApi}${path}`;
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // keep text
-      }
-      return { status: response.status, body: parsed };
-    },
-    async admin(method, path, body) {
-      const response = await fetch(`${sandbox.url}/__sandbox${path}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return text ? JSON.parse(text) : undefined;
-    },
+    sandbox: dm.server,
+    // A path is relative to the handler API.
+    call: (method, path, { body, ...request } = {}) =>
+      dm.api(method, `/deviceEvents/handler${path}`, body, request),
+    admin: (method, path, body) => dm.admin(method, path, body),
   };
 }
 
