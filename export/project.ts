@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { type PackageManifest, packageManifest } from "../provider/packageInfo";
 
 /** One file of the generated project, relative to its folder. */
 export interface ProjectFile {
@@ -9,24 +8,10 @@ export interface ProjectFile {
   mode?: number;
 }
 
-interface OwnManifest {
-  version: string;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
+type OwnManifest = Pick<PackageManifest, "version" | "dependencies" | "devDependencies">;
 
 /** This package's package.json (the repository's from source, node_modules/pulumi-coiote's installed). */
-export function ownManifest(start = __dirname): OwnManifest {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (existsSync(file)) {
-      const manifest = JSON.parse(readFileSync(file, "utf8")) as OwnManifest & { name?: string };
-      if (manifest.name === "pulumi-coiote") return manifest;
-    }
-    if (path.dirname(dir) === dir)
-      throw new Error(`coiote-export: no pulumi-coiote package.json above ${start}`);
-  }
-}
+export const ownManifest = (): OwnManifest => packageManifest();
 
 /**
  * JSON as Prettier prints it: objects one member a line, arrays on one line when they fit (the files the
