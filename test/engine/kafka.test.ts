@@ -1,3 +1,4 @@
+import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { randomUUID } from "node:crypto";
 import { Consumer, type Message, stringDeserializers } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,14 +95,10 @@ async function liveReader(topic: string) {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
-beforeAll(async () => {
-  kafka = await startKafka();
-  console.log(
-    `[kafka] broker ready in ${kafka.startupMs} ms, RSS ${Math.round((kafka.rssKb() ?? 0) / 1024)} MB`,
-  );
-  await fixture.sandbox.setDomainKafkaProperties("/fleet/", `bootstrap.servers=${kafka.bootstrapPlaintext}`);
+/** A stack of the Kafka program in /fleet/, connecting with the broker's SCRAM-SHA-512 user; `config` overrides. */
+function kafkaStack(config: ConfigMap = {}): Promise<ProgramStack> {
   const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
-  stack = await fixture.sandboxStack({
+  return fixture.sandboxStack({
     program: "test/programs/kafka",
     providerConfig: { "coiote:domain": "/fleet/" },
     config: {
@@ -109,8 +106,18 @@ beforeAll(async () => {
       mechanism: { value: user.mechanism },
       username: { value: user.username },
       password: { value: user.password, secret: true },
+      ...config,
     },
   });
+}
+
+beforeAll(async () => {
+  kafka = await startKafka();
+  console.log(
+    `[kafka] broker ready in ${kafka.startupMs} ms, RSS ${Math.round((kafka.rssKb() ?? 0) / 1024)} MB`,
+  );
+  await fixture.sandbox.setDomainKafkaProperties("/fleet/", `bootstrap.servers=${kafka.bootstrapPlaintext}`);
+  stack = await kafkaStack();
 }, 600_000);
 afterAll(async () => {
   await kafka?.stop();
@@ -212,17 +219,9 @@ describe.sequential("Kafka handlers over a KafkaConnection", () => {
 
   it("a new stack with a wrong password records nothing and creates no handler", async () => {
     const before = await fixture.sandbox.handlers();
-    const user = kafka.scramUsers.find((u) => u.mechanism === "SCRAM-SHA-512")!;
-    const fresh = await fixture.sandboxStack({
-      program: "test/programs/kafka",
-      providerConfig: { "coiote:domain": "/fleet/" },
-      config: {
-        bootstrap: { value: kafka.bootstrapSasl },
-        mechanism: { value: user.mechanism },
-        username: { value: user.username },
-        password: { value: "not-the-password", secret: true },
-        withDomainHandler: { value: "false" },
-      },
+    const fresh = await kafkaStack({
+      password: { value: "not-the-password", secret: true },
+      withDomainHandler: { value: "false" },
     });
     await expect(fresh.up()).rejects.toThrow(
       /could not produce to Kafka with connection .*(SASL|[Aa]uthentication)/,

@@ -52,15 +52,11 @@ export interface StartInfluxdOptions {
   port?: number;
 }
 
-interface Credentials {
-  org: string;
-  orgId: string;
-  token: string;
-  bucket: string;
-  bucketId: string;
-  username: string;
-  password: string;
-}
+/** What the initial setup made, kept in the data folder so that a reused folder needs no new setup. */
+type Credentials = Pick<
+  InfluxServer,
+  "org" | "orgId" | "token" | "bucket" | "bucketId" | "username" | "password"
+>;
 
 async function influxdBinary(): Promise<string> {
   return process.env.INFLUXD_BIN || runEnsureScript("ensure-influxd.sh");
