@@ -56,7 +56,10 @@ export interface SandboxHandler {
 const dmApi = "/api/coiotedm/v3";
 const handlerApi = `${dmApi}/deviceEvents/handler`;
 
-/** Classifies a DM API request the way the issues count them: writes, tests, reads. */
+/**
+ * Classifies a DM API request for counting calls per operation: `write` (a handler created, updated or
+ * deleted), `test` (DM sends a test event), `read` (GET), `other` (not the handler API, e.g. a login).
+ */
 export function classify(request: LoggedRequest): "write" | "test" | "read" | "other" {
   if (!request.path.startsWith(handlerApi)) return "other";
   if (request.path.startsWith(`${handlerApi}/test/`)) return "test";

@@ -74,6 +74,22 @@ describe.sequential("the packed package, installed into a project of its own", (
     expect(resolved.startsWith(realpathSync(repoRoot))).toBe(false);
   });
 
+  it("ships pulumi-coiote/testing (the fixtures for a user's own stack tests) and both CLIs", async () => {
+    const probe =
+      'const t = require("pulumi-coiote/testing"); console.log(JSON.stringify({ fixture: typeof t.useSandboxAndReceiver, stack: typeof t.ProgramStack, root: t.packageRoot }))';
+    const { stdout } = await run(process.execPath, ["-e", probe], { cwd: project });
+    const shipped = JSON.parse(stdout) as { fixture: string; stack: string; root: string };
+    expect(shipped).toMatchObject({ fixture: "function", stack: "function" });
+    // Its scripts (the engine and server builds) are found in the installed package, not in this repository.
+    expect(realpathSync(shipped.root)).toBe(
+      realpathSync(path.join(project, "node_modules", "pulumi-coiote")),
+    );
+    for (const bin of ["coiote-sandbox", "coiote-export"]) {
+      const help = await run(path.join(project, "node_modules", ".bin", bin), ["--help"]);
+      expect(help.stdout).toContain(bin);
+    }
+  });
+
   it("comes up with `pulumi up --yes`, and the handler is tested by DM", async () => {
     const { previewOperations, operations } = await stack.up();
     expect(previewOperations).toMatchObject({ alerts: "create" });
