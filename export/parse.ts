@@ -1,5 +1,9 @@
-import { normalizeDomain } from "../provider/config";
-import { lifecycleEventTypes, type LifecycleEventType } from "../provider/schemas";
+import {
+  handlerIdPattern,
+  lifecycleEventTypes,
+  type LifecycleEventType,
+  normalizeDomain,
+} from "../provider/schemas";
 
 /**
  * A handler as DM returned it, checked only as far as the export must understand it to write code. This
@@ -172,7 +176,8 @@ function kafkaConnection(config: Node): KafkaConnection {
     "connectionConfig.",
   );
   if (!type) return fail("connectionConfig.type is missing");
-  // DM has both spellings (the sandbox's Decision 1); the SDK takes the singular, which means the same.
+  // DM's documents spell it both ways (docs/dm-contract.md § 1); the SDK takes the singular, which means
+  // the same.
   const result: KafkaConnection = {
     type: type === "custom" ? "custom" : "domainProperty",
     topic: stringField(config, "topic", "connectionConfig."),
@@ -193,7 +198,7 @@ export function parseHandler(raw: unknown, listedDomain: string): ParseResult {
     typeof node.domain === "string" && node.domain !== "" ? normalizeDomain(node.domain) : listedDomain;
   try {
     if (!isNode(raw)) fail(`DM returned ${describe(raw)} instead of a handler`);
-    if (!id || !/^[0-9a-f]{24}$/.test(id)) fail(`its id is ${describe(node.id)}`);
+    if (!id || !handlerIdPattern.test(id)) fail(`its id is ${describe(node.id)}`);
     if (name === undefined) fail(`its name is ${describe(node.name)}`);
     if (node.type !== "webhook" && node.type !== "kafka")
       fail(`type ${describe(node.type)} is not one pulumi-coiote knows (webhook, kafka)`);

@@ -1,12 +1,7 @@
 import { TokenSource } from "../provider/client/auth";
 import { DmClient } from "../provider/client/dmClient";
-import {
-  ConfigurationError,
-  type ConfigSource,
-  type DmSettings,
-  normalizeDomain,
-  readDmSettings,
-} from "../provider/config";
+import { ConfigurationError, type ConfigSource, type DmSettings, readDmSettings } from "../provider/config";
+import { domainsApiPath, handlerIdPattern, normalizeDomain } from "../provider/schemas";
 import { ExportError } from "./errors";
 import { parseHandler, type ParseResult } from "./parse";
 
@@ -90,7 +85,7 @@ async function subdomains(client: DmClient, settings: DmSettings, root: string):
   const response = await client.http.send(
     {
       method: "GET",
-      url: `${settings.baseUrl}/api/coiotedm/v3/domains`,
+      url: `${settings.baseUrl}${domainsApiPath}`,
       headers: { authorization: `Bearer ${await tokens.token()}` },
       operation: "list domains (for --recursive)",
       idempotent: true,
@@ -99,12 +94,12 @@ async function subdomains(client: DmClient, settings: DmSettings, root: string):
   );
   const body = response.body;
   if (!Array.isArray(body))
-    throw new ExportError("DM's answer to GET /api/coiotedm/v3/domains is not a list of domains");
+    throw new ExportError(`DM's answer to GET ${domainsApiPath} is not a list of domains`);
   const ids = body.map((entry: unknown) =>
     typeof entry === "string" ? entry : (entry as { id?: unknown } | null)?.id,
   );
   if (ids.some((id) => typeof id !== "string"))
-    throw new ExportError("DM's answer to GET /api/coiotedm/v3/domains is not a list of domain ids");
+    throw new ExportError(`DM's answer to GET ${domainsApiPath} is not a list of domain ids`);
   const below = new Set((ids as string[]).map(normalizeDomain).filter((domain) => domain.startsWith(root)));
   below.add(root);
   return [...below].sort();
@@ -134,7 +129,7 @@ export async function readDomains(settings: DmSettings, recursive: boolean): Pro
 
 /** Reads one handler by id (one GET); an id DM does not know is an error. */
 export async function readOne(settings: DmSettings, id: string): Promise<ParseResult> {
-  if (!/^[0-9a-f]{24}$/.test(id))
+  if (!handlerIdPattern.test(id))
     throw new ExportError(
       `--id ${JSON.stringify(id)} is not a DM handler id (24 lowercase hexadecimal characters)`,
     );

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { issuePath } from "./schemas";
 
 /**
  * Check failures in the form the engine prints best. The engine looks a failure's `property` up as a
@@ -11,18 +12,6 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 
 export type PropertyPath = readonly PropertyKey[];
-
-/** `connectionConfig.additionalHeaders["X-Id"]`, `bootstrapServers[0]`: paths as a user writes them. */
-export function pathText(path: PropertyPath): string {
-  return path
-    .map((key, index) => {
-      if (typeof key === "number") return `[${key}]`;
-      const name = String(key);
-      if (/^[A-Za-z_$][\w$]*$/.test(name)) return index === 0 ? name : `.${name}`;
-      return `[${JSON.stringify(name)}]`;
-    })
-    .join("");
-}
 
 const maxShownValue = 120;
 
@@ -48,5 +37,5 @@ export function failureAt(
   if (path.length === 0) return { property: "", reason };
   if (path.length === 1 && !options.secret) return { property: String(path[0]), reason };
   const value = options.secret ? undefined : shown(options.value);
-  return { property: "", reason: `${pathText(path)}${value === undefined ? "" : ` ${value}`}: ${reason}` };
+  return { property: "", reason: `${issuePath(path)}${value === undefined ? "" : ` ${value}`}: ${reason}` };
 }

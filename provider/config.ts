@@ -1,3 +1,5 @@
+import { dmApiPath, normalizeDomain } from "./schemas";
+
 /**
  * Provider configuration, read at run time inside the dynamic provider (never captured in the serialized
  * provider, which is stored in plain text in the state). Stack config wins over environment variables.
@@ -58,12 +60,6 @@ function positiveSeconds(raw: string | undefined, name: string, fallbackSeconds:
   return seconds * 1000;
 }
 
-/** Domains are paths that start and end with "/" (e.g. "/acme/plant-1/"); accept them without the slashes. */
-export function normalizeDomain(domain: string): string {
-  const trimmed = domain.trim().replace(/^\/+|\/+$/g, "");
-  return trimmed === "" ? "/" : `/${trimmed}/`;
-}
-
 export function normalizeBaseUrl(url: string): string {
   let parsed: URL;
   try {
@@ -76,7 +72,8 @@ export function normalizeBaseUrl(url: string): string {
       `coiote:url (or COIOTE_URL) must be http or https, got "${parsed.protocol}"`,
     );
   }
-  return url.replace(/\/+$/, "").replace(/\/api\/coiotedm\/v3$/, "");
+  const trimmed = url.replace(/\/+$/, "");
+  return trimmed.endsWith(dmApiPath) ? trimmed.slice(0, -dmApiPath.length) : trimmed;
 }
 
 export function readDmSettings(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withDefaults } from "../provider/schemas";
 import { splitSecretInputs } from "./secretInputs";
 import { providerFor } from "./stub";
 
@@ -195,23 +196,24 @@ export class EventHandler extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: EventHandlerArgs, opts?: pulumi.CustomResourceOptions) {
     const { config, secrets } = splitSecretInputs(args.type, args.connectionConfig);
+    const filled = withDefaults(args);
     super(
       eventHandlerProvider,
       name,
       {
-        type: args.type,
-        name: args.name,
-        enabled: args.enabled ?? true,
-        description: args.description ?? null,
-        domain: args.domain,
-        filter: args.filter,
+        type: filled.type,
+        name: filled.name,
+        enabled: filled.enabled,
+        description: filled.description,
+        domain: filled.domain,
+        filter: filled.filter,
         connectionConfig: config,
         // Each secret leaf travels as its own secret, so the state keeps it encrypted even if the caller
         // passed a plain string, while the rest of the configuration stays readable in diffs.
         secrets,
-        allowFailures: args.allowFailures ?? false,
-        testOnApply: args.testOnApply ?? true,
-        adoptId: args.adoptId,
+        allowFailures: filled.allowFailures,
+        testOnApply: filled.testOnApply,
+        adoptId: filled.adoptId,
         lastTest: undefined,
       },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secrets"] },

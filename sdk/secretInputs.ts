@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type HandlerKind, secretPaths } from "../provider/resources/eventHandler/secrets";
+import { type HandlerKind, secretPaths } from "../provider/schemas";
 
 type Node = Record<string, unknown>;
 

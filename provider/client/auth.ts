@@ -1,4 +1,5 @@
 import type { DmCredentials } from "../config";
+import { defaultTokenLifetimeSeconds, issuePath, loginApiPath, loginResponseSchema } from "../schemas";
 import type { HttpClient } from "./http";
 
 /**
@@ -35,7 +36,7 @@ export class TokenSource {
     if (this.credentials.kind !== "password") throw new Error("unreachable: static tokens need no login");
     const response = await this.http.send({
       method: "POST",
-      url: `${this.baseUrl}/api/auth/oauth_password`,
+      url: `${this.baseUrl}${loginApiPath}`,
       form: {
         grant_type: "password",
         username: this.credentials.username,
@@ -44,12 +45,18 @@ export class TokenSource {
       operation: `log in as "${this.credentials.username}"`,
       idempotent: true,
     });
-    const body = response.body as { access_token?: unknown; expires_in?: unknown } | undefined;
-    if (typeof body?.access_token !== "string") {
-      throw new Error(`Coiote DM: log in as "${this.credentials.username}" returned no access_token`);
+    const parsed = loginResponseSchema.safeParse(response.body);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      const what =
+        first.path[0] === "access_token"
+          ? "no access_token"
+          : `an unexpected answer: ${issuePath(first.path)}: ${first.message}`;
+      throw new Error(`Coiote DM: log in as "${this.credentials.username}" returned ${what}`);
     }
+    const body = parsed.data;
     // expires_in arrives as a quoted number in DM's docs; renew a little early so a call never races expiry.
-    const lifetimeMs = Number(body.expires_in ?? 300) * 1000;
+    const lifetimeMs = Number(body.expires_in ?? defaultTokenLifetimeSeconds) * 1000;
     const marginMs = Math.min(30_000, lifetimeMs / 4);
     this.current = { token: body.access_token, expiresAt: this.now() + lifetimeMs - marginMs };
     return body.access_token;

@@ -1,20 +1,12 @@
 import type { DmSettings } from "../config";
+import { type HandlerKind, type HandlerTestResult, handlerApiPath } from "../schemas";
 import { defaultRetryPolicy } from "./retry";
 import { TokenSource } from "./auth";
 import { DmApiError } from "./errors";
 import { HttpClient, type HttpCall, type HttpResponse } from "./http";
 
-export type HandlerKind = "webhook" | "kafka";
-
-export interface TestResult {
-  successful: boolean;
-  message?: string | null;
-}
-
 /** Parses a response body; the provider passes the shared zod schemas here. */
 export type Parser<T> = (body: unknown) => T;
-
-const apiPrefix = "/api/coiotedm/v3/deviceEvents/handler";
 
 /**
  * The DM device-event-handler API. Every method names what it does in its errors ("create webhook
@@ -46,7 +38,7 @@ export class DmClient {
 
   private url(path: string, domain?: string): string {
     const query = domain ? `?domain=${encodeURIComponent(domain)}` : "";
-    return `${this.settings.baseUrl}${apiPrefix}${path}${query}`;
+    return `${this.settings.baseUrl}${handlerApiPath}${path}${query}`;
   }
 
   /** Sends an authenticated call; a 401 with password credentials logs in again once. */
@@ -139,7 +131,11 @@ export class DmClient {
     );
   }
 
-  async testExisting(id: string, parse: Parser<TestResult>, label: string): Promise<TestResult> {
+  async testExisting(
+    id: string,
+    parse: Parser<HandlerTestResult>,
+    label: string,
+  ): Promise<HandlerTestResult> {
     const response = await this.call({
       method: "POST",
       url: this.url(`/test/existing/${encodeURIComponent(id)}`),
@@ -154,9 +150,9 @@ export class DmClient {
     kind: HandlerKind,
     body: unknown,
     domain: string | undefined,
-    parse: Parser<TestResult>,
+    parse: Parser<HandlerTestResult>,
     label: string,
-  ): Promise<TestResult> {
+  ): Promise<HandlerTestResult> {
     const response = await this.call({
       method: "POST",
       url: this.url(`/test/${kind}`, domain),

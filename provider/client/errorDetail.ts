@@ -1,4 +1,4 @@
-import type { DmErrorBody } from "./errors";
+import { errorBodyParts } from "../schemas";
 import { redact } from "./redact";
 
 /**
@@ -21,7 +21,7 @@ export function capText(text: string, limit = errorBodyLimit): string {
  * part is redacted before it is cut, so no fragment of a secret survives at the edge of the cut.
  */
 export function describeDmError(status: number, body: unknown, secrets: Array<string | undefined>): string {
-  const dm = (typeof body === "object" && body !== null ? body : {}) as DmErrorBody;
+  const dm = errorBodyParts(body);
   const parts = [`HTTP ${status}`];
   if (typeof dm.code === "number") parts.push(`code ${dm.code}`);
   // An HTML page's line breaks and indentation would spread one error over many lines of output.

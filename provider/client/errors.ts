@@ -1,9 +1,3 @@
-/** What DM says in an error body: `{message, code}` where the HTTP status is the code's first three digits. */
-export interface DmErrorBody {
-  message?: string;
-  code?: number;
-}
-
 /** A DM API call that failed for good (after any retries). Its message names the operation and target. */
 export class DmApiError extends Error {
   override name = "DmApiError";

@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher, errors as undiciErrors, request } from "undici";
 import { describeDmError } from "./errorDetail";
-import { AmbiguousWriteError, DmApiError, type DmErrorBody } from "./errors";
+import { errorBodyParts } from "../schemas";
+import { AmbiguousWriteError, DmApiError } from "./errors";
 import { redact } from "./redact";
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from "./retry";
 
@@ -137,7 +138,7 @@ export class HttpClient {
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
           return response;
         const detail = describeDmError(response.status, response.body, [...this.options.secrets()]);
-        const code = (response.body as DmErrorBody | undefined)?.code;
+        const code = errorBodyParts(response.body).code;
         if (retryableStatuses.has(response.status)) {
           reason = detail;
           serverDelayMs = parseRetryAfter(response.headers["retry-after"]);
@@ -161,7 +162,7 @@ export class HttpClient {
           call,
           `${reason!} (giving up: ${why})`,
           response?.status,
-          (response?.body as DmErrorBody | undefined)?.code,
+          errorBodyParts(response?.body).code,
         );
       }
       this.options.onRetry?.({ operation: call.operation, attempt: attempt + 1, delayMs, reason: reason! });

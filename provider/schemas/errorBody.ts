@@ -7,3 +7,17 @@ export const errorBodySchema = z.looseObject({
 });
 
 export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/**
+ * The parts of DM's error body an answer has: an error may come from a proxy or a load balancer instead,
+ * so each field is taken when it has the right type, and the rest is left out.
+ */
+export function errorBodyParts(body: unknown): Partial<ErrorBody> {
+  const node = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const message = errorBodySchema.shape.message.safeParse(node.message);
+  const code = errorBodySchema.shape.code.safeParse(node.code);
+  return {
+    ...(message.success ? { message: message.data } : {}),
+    ...(code.success ? { code: code.data } : {}),
+  };
+}

@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { filterSchema } from "./filter";
-import { hasDotSegment } from "./limits";
+import { domainPattern, domainPatternMessage, dotSegmentMessage, hasDotSegment } from "./domain";
 import { kafkaConnectionConfigSchema } from "./kafkaConnectionConfig";
 import { webhookConnectionConfigSchema } from "./webhookConnectionConfig";
-
-const domainPattern = /^\/([^/]+\/)*$/;
 
 const common = {
   name: z
@@ -16,8 +14,8 @@ const common = {
   filter: filterSchema,
   domain: z
     .string()
-    .regex(domainPattern, { error: 'must be a domain path like "/acme/plant-1/"' })
-    .refine((domain) => !hasDotSegment(domain), { error: 'must not have "." or ".." segments' })
+    .regex(domainPattern, { error: domainPatternMessage })
+    .refine((domain) => !hasDotSegment(domain), { error: dotSegmentMessage })
     .nullish(),
   description: z
     .string({ error: "must be a string" })

@@ -22,11 +22,3 @@ export const lwm2mUrlPattern = /^(\/\d+){1,4}$/;
 
 /** CR, LF and NUL end or corrupt an HTTP header line: no receiver could ever get such a header. */
 export const headerBreakingCharacters = /[\r\n\0]/;
-
-/**
- * A "." or ".." segment ("/acme/../"): a path walk, not a domain. DM's domains are names; accepting the
- * walk would make "/acme/../" a different, visible-to-"/acme/" spelling of "/".
- */
-export function hasDotSegment(domain: string): boolean {
-  return domain.split("/").some((segment) => segment === "." || segment === "..");
-}

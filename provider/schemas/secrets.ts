@@ -1,5 +1,6 @@
 /**
- * Where DM keeps write-only secrets inside a handler's connectionConfig. The SDK lifts these leaves out of
+ * Where DM keeps write-only secrets inside a handler's connectionConfig (docs/dm-contract.md § 5): the
+ * sandbox masks them, the provider never shows a masked one as a change. The SDK lifts these leaves out of
  * `connectionConfig` into one secret `secrets` input keyed by path, so the state holds them encrypted
  * whatever the user wrapped in pulumi.secret(), and the rest of the config stays readable in diffs.
  * The same functions serve the SDK (leaves may be pulumi Inputs) and the provider (plain JSON).
@@ -21,7 +22,11 @@ export function getPath(object: unknown, path: string): unknown {
 }
 
 /** Returns a copy of `object` with `path` set (or removed when value is undefined), copying only along the path. */
-function withPath(object: Node, keys: string[], value: unknown): Node {
+export function withPath(object: Node, path: string, value: unknown): Node {
+  return withKeys(object, path.split("."), value);
+}
+
+function withKeys(object: Node, keys: string[], value: unknown): Node {
   const [key, ...rest] = keys;
   const copy = { ...object };
   if (rest.length === 0) {
@@ -31,7 +36,7 @@ function withPath(object: Node, keys: string[], value: unknown): Node {
   }
   const child = copy[key!];
   if (!isNode(child)) return copy; // the parent is absent: nothing to set or remove
-  copy[key!] = withPath(child, rest, value);
+  copy[key!] = withKeys(child, rest, value);
   return copy;
 }
 
@@ -43,7 +48,7 @@ export function splitSecrets<T>(kind: HandlerKind, config: Node): { config: Node
     const value = getPath(config, path);
     if (value !== undefined && value !== null) {
       secrets[path] = value as T;
-      publicPart = withPath(publicPart, path.split("."), undefined);
+      publicPart = withPath(publicPart, path, undefined);
     }
   }
   return { config: publicPart, secrets };
@@ -56,7 +61,7 @@ export function splitSecrets<T>(kind: HandlerKind, config: Node): { config: Node
 export function joinSecrets(config: Node, secrets: SecretMap<unknown>): Node {
   let full = config;
   for (const [path, value] of Object.entries(secrets)) {
-    if (value !== null && value !== undefined) full = withPath(full, path.split("."), value);
+    if (value !== null && value !== undefined) full = withPath(full, path, value);
   }
   return full;
 }

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  type ApiHandler,
   fieldChanged,
   type HandlerState,
   stateFromApi,
   toCreateBody,
 } from "../../provider/resources/eventHandler/model";
-import { joinSecrets, splitSecrets } from "../../provider/resources/eventHandler/secrets";
+import { type EventHandler, joinSecrets, splitSecrets } from "../../provider/schemas";
 
 const base: HandlerState = {
   type: "webhook",
@@ -74,7 +73,7 @@ describe("what counts as a change", () => {
 });
 
 describe("reading a handler back from DM", () => {
-  const api: ApiHandler = {
+  const api: EventHandler = {
     id: "0123456789abcdef01234567",
     type: "webhook",
     name: "alerts",

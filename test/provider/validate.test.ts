@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { unknownValue } from "../../provider/canonical";
 import type { HandlerState } from "../../provider/resources/eventHandler/model";
 import { validateHandlerInputs } from "../../provider/resources/eventHandler/validate";
+import { parseDomain } from "../../sandbox/domains";
+import { DmError } from "../../sandbox/errors";
 
 const valid: HandlerState = {
   type: "webhook",
@@ -27,7 +29,7 @@ const cases: Array<[string, Partial<HandlerState>, string, RegExp]> = [
   ],
   [
     "unknown lifecycle type",
-    { filter: { type: "lifecycle", eventTypes: ["deviceExploded"] } },
+    { filter: { type: "lifecycle", eventTypes: ["deviceExploded"] } as unknown as HandlerState["filter"] },
     "filter.eventTypes[0]",
     /must be one of/,
   ],
@@ -97,5 +99,30 @@ describe("check rejects bad handler input with the property and the reason", () 
     });
     expect(failures.length).toBeGreaterThan(0);
     expect(JSON.stringify(failures)).not.toContain("secret-token-value");
+  });
+});
+
+/**
+ * Domain paths have one rule (provider/schemas/domain.ts): what the sandbox (like DM) refuses on the first
+ * write, check refuses at preview, saying what a domain path may hold.
+ */
+describe("domains: check refuses what the sandbox would refuse", () => {
+  const refused = ["/acme plant/", "/acme/pl@nt/", "/ümlaut/", "/a//b/", "/acme/../", "/a/%2e/"];
+  const accepted = ["/", "/acme/", "/acme/plant-1/", "/a.b/c_d/"];
+
+  it.each(refused)("%s", (domain) => {
+    expect(() => parseDomain(domain)).toThrow(DmError);
+    const failures = validateHandlerInputs({ ...valid, domain });
+    expect(failures).toContainEqual(
+      failureNaming(
+        "domain",
+        /must (be a domain path like "\/acme\/plant-1\/" \(names of letters|not have "\.")/,
+      ),
+    );
+  });
+
+  it.each(accepted)("%s", (domain) => {
+    expect(parseDomain(domain)).toBe(domain);
+    expect(validateHandlerInputs({ ...valid, domain })).toEqual([]);
   });
 });

@@ -1,24 +1,19 @@
-import { normalizeDomain } from "../../config";
 import { isObject, isUnknown, sameValue, sortedUnique } from "../../canonical";
 import {
+  connectionConfigWithDefaults,
+  type EventHandler,
+  type Filter,
   getPath,
   type HandlerKind,
   joinSecrets,
+  maskedSecret,
+  normalizeDomain,
   presentSecrets,
   type SecretMap,
   splitSecrets,
-} from "./secrets";
-
-/** DM's write-only mask (docs/dm-contract.md § 5): a masked value read back is never a change. */
-export const maskedValue = "********";
-
-export type Filter = { type: "telemetry"; lwm2mUrls: string[] } | { type: "lifecycle"; eventTypes: string[] };
-
-export interface LastTest {
-  successful: boolean;
-  message: string | null;
-  time: string;
-}
+  type TestOutcome,
+  withDefaults,
+} from "../../schemas";
 
 /**
  * The provider's view of one handler: the checked inputs, and (with lastTest) the outputs. connectionConfig
@@ -36,7 +31,7 @@ export interface HandlerState {
   allowFailures: boolean;
   testOnApply: boolean;
   adoptId?: string;
-  lastTest?: LastTest;
+  lastTest?: TestOutcome;
 }
 
 /** The fields DM can change in place; `type` and `domain` cannot change, so they replace. */
@@ -71,27 +66,20 @@ export function canonicalConnectionConfig(
   config: Record<string, unknown>,
 ): Record<string, unknown> {
   if (!isObject(config)) return config;
-  if (kind === "webhook") {
-    return {
-      ...config,
-      method: config.method ?? "post",
-      format: config.format ?? "generic",
-      auth: config.auth ?? null,
-      additionalHeaders: config.additionalHeaders ?? {},
-      bodyTemplate: config.bodyTemplate ?? null,
-    };
-  }
+  const withDefaultsFilled = connectionConfigWithDefaults(kind, config);
+  if (kind === "webhook") return withDefaultsFilled;
   // DM may answer with the plural spelling; both mean "use the domain's Kafka properties"
   // (docs/dm-contract.md § 1).
   const type = config.type === "domainProperties" ? "domainProperty" : config.type;
-  return { ...config, type, headers: config.headers ?? {}, bodyTemplate: config.bodyTemplate ?? null };
+  return { ...withDefaultsFilled, type };
 }
 
 /** Normalises a state so that two states the user would call equal compare equal. */
 export function canonicalState(state: HandlerState): HandlerState {
+  const filled = withDefaults(state);
   return {
-    ...state,
-    description: state.description === "" ? null : (state.description ?? null),
+    ...filled,
+    description: filled.description === "" ? null : filled.description,
     domain:
       typeof state.domain === "string" && !isUnknown(state.domain)
         ? normalizeDomain(state.domain)
@@ -99,9 +87,6 @@ export function canonicalState(state: HandlerState): HandlerState {
     filter: canonicalFilter(state.filter),
     connectionConfig: canonicalConnectionConfig(state.type, state.connectionConfig),
     secrets: presentSecrets(state.secrets),
-    allowFailures: state.allowFailures ?? false,
-    enabled: state.enabled ?? true,
-    testOnApply: state.testOnApply ?? true,
   };
 }
 
@@ -129,29 +114,16 @@ export function toUpdateBody(state: HandlerState): Record<string, unknown> {
   return body;
 }
 
-/** What DM returns for a handler, as far as the provider cares. */
-export interface ApiHandler {
-  id: string;
-  type: HandlerKind;
-  name: string;
-  enabled: boolean;
-  description?: string | null;
-  domain?: string | null;
-  filter: Filter;
-  connectionConfig: Record<string, unknown>;
-  allowFailures?: boolean | null;
-}
-
 /**
  * DM masks a password in a webhook uri's userinfo (`http://user:********@host/`). When that mask is all
  * that differs from the uri in the state, the state's uri is the truth; any other difference is drift.
  */
 function unmaskUri(read: unknown, previous: unknown): unknown {
-  if (typeof read !== "string" || typeof previous !== "string" || !read.includes(maskedValue)) return read;
+  if (typeof read !== "string" || typeof previous !== "string" || !read.includes(maskedSecret)) return read;
   try {
     const readUrl = new URL(read);
     const previousUrl = new URL(previous);
-    if (decodeURIComponent(readUrl.password) !== maskedValue) return read;
+    if (decodeURIComponent(readUrl.password) !== maskedSecret) return read;
     readUrl.password = previousUrl.password;
     return readUrl.href === previousUrl.href ? previous : read;
   } catch {
@@ -163,7 +135,7 @@ function unmaskUri(read: unknown, previous: unknown): unknown {
  * The state a handler read from DM corresponds to. Masked secrets (and secrets DM does not return) keep
  * the value the state already holds: DM never reveals them, so they are never a change and never written back.
  */
-export function stateFromApi(handler: ApiHandler, previous: HandlerState): HandlerState {
+export function stateFromApi(handler: EventHandler, previous: HandlerState): HandlerState {
   const { config, secrets: readSecrets } = splitSecrets<string>(handler.type, handler.connectionConfig);
   const secrets: SecretMap = {};
   const previousSecrets = previous.secrets ?? {};
@@ -173,7 +145,8 @@ export function stateFromApi(handler: ApiHandler, previous: HandlerState): Handl
     const parent = parentPath === "" ? config : getPath(config, parentPath);
     const parentExists = typeof parent === "object" && parent !== null;
     // A secret DM left out is still there if its parent object is (DM may omit rather than mask).
-    const value = read === maskedValue || (read === undefined && parentExists) ? previousSecrets[path] : read;
+    const value =
+      read === maskedSecret || (read === undefined && parentExists) ? previousSecrets[path] : read;
     if (value !== undefined) secrets[path] = value;
   }
   return canonicalState({

@@ -1,16 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, plainJson } from "../../canonical";
-import { normalizeDomain } from "../../config";
 import { DmClient } from "../../client/dmClient";
 import { AmbiguousWriteError } from "../../client/errors";
 import { sleep } from "../../client/retry";
 import { defaultDomain, dmSettings } from "../../runtimeConfig";
+import { type EventHandler, normalizeDomain, type TestOutcome, testOutcome } from "../../schemas";
 import { parseHandler, parseTestResult, validateHandlerInputs } from "./validate";
 import {
-  type ApiHandler,
   fieldChanged,
   type HandlerState,
-  type LastTest,
   replaceFields,
   stateFromApi,
   toCreateBody,
@@ -63,13 +61,13 @@ class HandlerInitError extends Error {
   }
 }
 
-async function runTest(client: DmClient, id: string, state: HandlerState): Promise<LastTest> {
+async function runTest(client: DmClient, id: string, state: HandlerState): Promise<TestOutcome> {
   // DM switches a handler on after a successful test of it, so a handler the code wants off is tested as
   // a new configuration instead, which leaves the stored handler as it is.
   const result = state.enabled
     ? await client.testExisting(id, parseTestResult, label(state))
     : await client.testNew(state.type, toCreateBody(state), state.domain, parseTestResult, label(state));
-  return { successful: result.successful, message: result.message ?? null, time: new Date().toISOString() };
+  return testOutcome(result);
 }
 
 /** Applies testOnApply: records the result, and fails the step (keeping the handler) when the test fails. */
@@ -201,7 +199,7 @@ async function searchAfterLostCreate(
 async function adopt(client: DmClient, id: string, desired: HandlerState): Promise<string> {
   // Claimed before anything else, so a lost create's search elsewhere in this run never takes it.
   claimHandler(id);
-  const existing = await client.get<ApiHandler>(id, parseHandler, label(desired));
+  const existing = await client.get<EventHandler>(id, parseHandler, label(desired));
   if (!existing)
     throw new Error(
       `Coiote DM: cannot adopt handler ${id} for ${label(desired)}: DM has no handler with that id`,
@@ -224,7 +222,7 @@ async function adopt(client: DmClient, id: string, desired: HandlerState): Promi
 
 export async function read(id: string, props: HandlerState): Promise<pulumi.dynamic.ReadResult> {
   return withClient(props, async (client) => {
-    const handler = await client.get<ApiHandler>(id, parseHandler, label(props));
+    const handler = await client.get<EventHandler>(id, parseHandler, label(props));
     // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
     if (!handler) return {};
     const state = stateFromApi(handler, props);

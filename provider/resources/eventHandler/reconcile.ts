@@ -1,6 +1,7 @@
 import type { DmClient } from "../../client/dmClient";
 import { AmbiguousWriteError } from "../../client/errors";
-import { type ApiHandler, fieldChanged, type HandlerState, stateFromApi } from "./model";
+import { type EventHandler, handlerApiPath } from "../../schemas";
+import { fieldChanged, type HandlerState, stateFromApi } from "./model";
 import { parseHandlerList } from "./validate";
 
 /**
@@ -42,15 +43,13 @@ export class AmbiguousCreateError extends Error {
   override name = "AmbiguousCreateError";
 }
 
-type ListedHandler = ApiHandler & { createdAt?: string };
-
-function ambiguity(desired: HandlerState, where: string, candidates: ListedHandler[]): AmbiguousCreateError {
+function ambiguity(desired: HandlerState, where: string, candidates: EventHandler[]): AmbiguousCreateError {
   const list = candidates.map((h) => `${h.id}${h.createdAt ? ` (created ${h.createdAt})` : ""}`).join(", ");
   return new AmbiguousCreateError(
     `Coiote DM: the answer to create ${desired.type} handler ${JSON.stringify(desired.name)} ${where} was lost, ` +
       `and ${candidates.length} handlers in DM match it that no other resource holds: ${list}. ` +
       "The provider cannot tell which one this create made. Set adoptId to the id of the one to keep on this " +
-      "resource, delete the others (DELETE /api/coiotedm/v3/deviceEvents/handler/<id>), and run `pulumi up` again.",
+      `resource, delete the others (DELETE ${handlerApiPath}/<id>), and run \`pulumi up\` again.`,
   );
 }
 
@@ -66,7 +65,7 @@ export async function findCreatedHandler(
   notBefore: Date,
   where: string,
 ): Promise<string | undefined> {
-  const handlers = await client.list<ListedHandler>(desired.domain, parseHandlerList);
+  const handlers = await client.list<EventHandler>(desired.domain, parseHandlerList);
   // Where DM says when a handler was made, older ones cannot be ours (a minute of clock skew allowed).
   const earliest = notBefore.getTime() - 60_000;
   const matches = handlers.filter((handler) => {

@@ -1,13 +1,24 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { containsUnknown, isObject, isUnknown, unknownValue } from "../../canonical";
-import { failureAt, pathText } from "../../checkFailures";
+import { failureAt } from "../../checkFailures";
 import { redact } from "../../client/redact";
-import { eventHandlerConfigurationSchema, eventHandlerSchema, handlerTestResultSchema } from "../../schemas";
-import type { ApiHandler, HandlerState } from "./model";
-import { getPath, type HandlerKind, joinSecrets, type SecretMap, secretPaths } from "./secrets";
-
-const handlerIdPattern = /^[0-9a-f]{24}$/;
+import {
+  type EventHandler,
+  eventHandlerConfigurationSchema,
+  eventHandlerListSchema,
+  eventHandlerSchema,
+  type HandlerKind,
+  handlerIdPattern,
+  type HandlerTestResult,
+  handlerTestResultSchema,
+  issuePath,
+  joinSecrets,
+  type SecretMap,
+  secretPaths,
+  withDefaults,
+} from "../../schemas";
+import type { HandlerState } from "./model";
 
 /** The value at `path`, or the unknown placeholder if anything on the way to it is not known yet. */
 function valueOnPath(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -53,17 +64,18 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
   const failures: pulumi.dynamic.CheckFailure[] = [];
   const secrets = secretsForValidation(news.type, news.connectionConfig, news.secrets);
   const secretValues = Object.values(secrets).filter((v): v is string => typeof v === "string");
+  const filled = withDefaults(news);
   const body = {
-    type: news.type,
-    name: news.name,
-    enabled: news.enabled ?? true,
-    description: news.description ?? null,
-    domain: news.domain ?? null,
-    filter: news.filter,
-    connectionConfig: isObject(news.connectionConfig)
-      ? joinSecrets(news.connectionConfig, secrets)
-      : news.connectionConfig,
-    allowFailures: news.allowFailures ?? false,
+    type: filled.type,
+    name: filled.name,
+    enabled: filled.enabled,
+    description: filled.description,
+    domain: filled.domain ?? null,
+    filter: filled.filter,
+    connectionConfig: isObject(filled.connectionConfig)
+      ? joinSecrets(filled.connectionConfig, secrets)
+      : filled.connectionConfig,
+    allowFailures: filled.allowFailures,
   };
   const result = eventHandlerConfigurationSchema.safeParse(body);
   if (!result.success) {
@@ -96,27 +108,19 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
   return failures;
 }
 
-function parser<T>(schema: z.ZodType, what: string): (body: unknown) => T {
+function parser<T>(schema: z.ZodType<T>, what: string): (body: unknown) => T {
   return (body) => {
     const result = schema.safeParse(body);
     if (!result.success) {
       const first = result.error.issues[0];
       throw new Error(
-        `Coiote DM returned an unexpected ${what}: ${first ? `${pathText(first.path)}: ${first.message}` : "invalid"}`,
+        `Coiote DM returned an unexpected ${what}: ${first ? [issuePath(first.path), first.message].filter(Boolean).join(": ") : "invalid"}`,
       );
     }
-    return result.data as T;
+    return result.data;
   };
 }
 
-export const parseHandler = parser<ApiHandler>(eventHandlerSchema, "handler");
-export const parseHandlerList = (body: unknown): ApiHandler[] => {
-  if (!Array.isArray(body)) throw new Error("Coiote DM returned an unexpected handler list: not an array");
-  return body.map(parseHandler);
-};
-export const parseTestResult = parser<{ successful: boolean; message?: string | null }>(
-  handlerTestResultSchema,
-  "test result",
-);
-
-export { getPath };
+export const parseHandler = parser<EventHandler>(eventHandlerSchema, "handler");
+export const parseHandlerList = parser<EventHandler[]>(eventHandlerListSchema, "handler list");
+export const parseTestResult = parser<HandlerTestResult>(handlerTestResultSchema, "test result");

@@ -3,8 +3,14 @@ import { containsUnknown, plainJson, sameValue } from "../../canonical";
 import { DmClient } from "../../client/dmClient";
 import { diffResult } from "../../diffResult";
 import { dmSettings } from "../../runtimeConfig";
+import { type TestOutcome, testOutcome } from "../../schemas";
 import { parseTestResult } from "../eventHandler/validate";
-import { type KafkaConnectionSpec, renderProperties, validateKafkaConnection } from "./render";
+import {
+  type KafkaConnectionSpec,
+  producerFields,
+  renderProperties,
+  validateKafkaConnection,
+} from "./render";
 
 /**
  * A Kafka producer connection for DM's Kafka handlers. DM has no API for it (docs/dm-contract.md § 7), so it
@@ -16,20 +22,11 @@ export interface ConnectionState extends KafkaConnectionSpec {
   verifyTopic: string;
   /** Outputs: the rendered text (secret) and the last verification. */
   properties?: string | null;
-  lastVerification?: { successful: boolean; message: string | null; time: string } | null;
+  lastVerification?: TestOutcome | null;
 }
 
 type Inputs = ConnectionState & { __provider?: string };
-const specFields = [
-  "useDomainProperties",
-  "bootstrapServers",
-  "securityProtocol",
-  "saslMechanism",
-  "username",
-  "password",
-  "extraProperties",
-  "domain",
-] as const;
+const specFields = ["useDomainProperties", ...producerFields, "domain"] as const;
 
 export async function check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
   const failures = validateKafkaConnection(news);
@@ -80,11 +77,7 @@ async function apply(desired: ConnectionState, name: string): Promise<Record<str
         parseTestResult,
         `"${name}"`,
       );
-      lastVerification = {
-        successful: result.successful,
-        message: result.message ?? null,
-        time: new Date().toISOString(),
-      };
+      lastVerification = testOutcome(result);
     } finally {
       await client.close();
     }

@@ -30,6 +30,16 @@ const jaasQuote = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"
 /** .properties values: a backslash starts an escape, so it must be doubled; line breaks cannot appear. */
 const propertiesValue = (value: string) => value.replace(/\\/g, "\\\\");
 
+/** The fields that describe a producer connection of its own (none of them goes with useDomainProperties). */
+export const producerFields = [
+  "bootstrapServers",
+  "securityProtocol",
+  "saslMechanism",
+  "username",
+  "password",
+  "extraProperties",
+] as const;
+
 /** A value known now (during preview any input may be the engine's unknown placeholder). */
 const known = <T>(value: T): value is Exclude<T, undefined> => value !== undefined && !containsUnknown(value);
 
@@ -45,14 +55,7 @@ export function validateKafkaConnection(spec: KafkaConnectionSpec): pulumi.dynam
       failureAt(path, reason, { value, secret: path[0] === "password" || path[0] === "extraProperties" }),
     );
   if (spec.useDomainProperties) {
-    for (const key of [
-      "bootstrapServers",
-      "securityProtocol",
-      "saslMechanism",
-      "username",
-      "password",
-      "extraProperties",
-    ] as const) {
+    for (const key of producerFields) {
       if (spec[key] !== undefined)
         fail([key], "cannot be set with useDomainProperties: the domain's Kafka properties apply");
     }
