@@ -34,4 +34,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The sandbox implements the DM contract, not the provider: of the provider it imports the contract
+    // module (provider/schemas) only, so the two cannot drift apart through shared implementation code.
+    // (This entry replaces the one above for sandbox/**, so it repeats the test-code pattern.)
+    files: ["sandbox/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/test/**", "**/test"], message: "product code must not import test code" },
+            {
+              regex: "^((\\.\\./)+|pulumi-coiote/)provider(/(?!schemas$)|$)",
+              message: "the sandbox imports only provider/schemas from the provider (the DM contract)",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -10,6 +10,8 @@ export default defineConfig({
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     globalSetup: ["test/support/globalSetup.ts"],
+    // Every handler an in-process sandbox answers with is checked against the shared response schema.
+    setupFiles: ["test/support/sandboxAnswers.ts"],
     reporters: ["default"],
   },
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { LoginResponse } from "../provider/schemas";
 import type { SandboxOptions } from "./options";
 import { codes, DmError } from "./errors";
 import { parseDomain } from "./domains";
@@ -12,11 +13,7 @@ export interface Principal {
 }
 
 /** What both grants answer (docs/dm-contract.md § 6): DM quotes expires_in, so the sandbox does too. */
-export interface IssuedToken {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: string;
-}
+export type IssuedToken = Required<LoginResponse>;
 
 /**
  * Static bearer tokens (they act in the default domain and may reach every domain), and tokens issued by

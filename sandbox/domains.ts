@@ -1,15 +1,12 @@
-import { hasDotSegment } from "../provider/schemas";
+import { domainPattern, hasDotSegment, normalizeDomain } from "../provider/schemas";
 import { codes, DmError } from "./errors";
-
-const domainPattern = /^\/([A-Za-z0-9_.-]+\/)*$/;
 
 /**
  * Domains are paths: "/", "/acme/", "/acme/plant-1/". Accepts them without the outer slashes too, but
- * not "." or ".." segments (the provider's schema refuses those as well).
+ * not "." or ".." segments; the provider's schema holds domains to the same rule.
  */
 export function parseDomain(raw: string): string {
-  const trimmed = raw.trim().replace(/^\/+|\/+$/g, "");
-  const domain = trimmed === "" ? "/" : `/${trimmed}/`;
+  const domain = normalizeDomain(raw);
   if (!domainPattern.test(domain))
     throw new DmError(codes.invalidPayload, `"${raw}" is not a valid domain path`);
   if (hasDotSegment(domain))

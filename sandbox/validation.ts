@@ -4,6 +4,7 @@ import {
   headerBreakingCharacters,
   type EventHandlerConfiguration,
   isReservedNonAuthHeader,
+  issuePath,
   kafkaHandlerUpdateSchema,
   type KafkaHandlerUpdate,
   maxCustomHeaders,
@@ -12,14 +13,9 @@ import {
 } from "../provider/schemas";
 import { codes, DmError } from "./errors";
 
-/** `filter.lwm2mUrls[0]`: the same property paths the provider reports at preview. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  return (
-    path
-      .map((key) => (typeof key === "number" ? `[${key}]` : String(key)))
-      .join(".")
-      .replace(/\.\[/g, "[") || "body"
-  );
+/** `filter.lwm2mUrls[0]`: the same property paths the provider reports at preview; "body" for the whole. */
+export function bodyPath(path: readonly PropertyKey[]): string {
+  return issuePath(path) || "body";
 }
 
 /**
@@ -27,7 +23,7 @@ export function issuePath(path: readonly PropertyKey[]): string {
  * an empty `lwm2mUrls` list included (no path is wrong there; the payload is).
  */
 export function invalidPayload(error: z.ZodError): DmError {
-  const issues = error.issues.slice(0, 3).map((issue) => `${issuePath(issue.path)}: ${issue.message}`);
+  const issues = error.issues.slice(0, 3).map((issue) => `${bodyPath(issue.path)}: ${issue.message}`);
   const lwm2m = error.issues.some((issue) => {
     const at = issue.path.indexOf("lwm2mUrls");
     return at >= 0 && typeof issue.path[at + 1] === "number";
@@ -62,7 +58,7 @@ function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
   if (broken) {
     throw new DmError(
       codes.invalidPayload,
-      `invalid payload: connectionConfig.additionalHeaders.${broken[0]}: the value of header "${broken[0]}" must not contain CR, LF or NUL characters`,
+      `invalid payload: ${issuePath(["connectionConfig", "additionalHeaders", broken[0]])}: the value of header "${broken[0]}" must not contain CR, LF or NUL characters`,
     );
   }
   const total = Object.keys(headers).length;

@@ -10,7 +10,7 @@ import { faultSchema, type FaultInjector } from "../faults";
 import { present } from "../present";
 import type { RequestLog } from "../requestLog";
 import type { Store, StoredHandler } from "../store";
-import { issuePath, parseConfiguration, parseUpdate } from "../validation";
+import { bodyPath, parseConfiguration, parseUpdate } from "../validation";
 
 export const adminPrefix = "/__sandbox";
 
@@ -45,7 +45,7 @@ function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
   if (!parsed.success) {
     throw new DmError(
       codes.invalidPayload,
-      parsed.error.issues.map((i) => `${issuePath(i.path)}: ${i.message}`).join("; "),
+      parsed.error.issues.map((i) => `${bodyPath(i.path)}: ${i.message}`).join("; "),
     );
   }
   return parsed.data;

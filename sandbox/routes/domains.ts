@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { domainsApiPath, handlerApiPath, handlerIdPattern } from "../../provider/schemas";
 import type { Principal } from "../auth";
 import { ancestry, parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
@@ -10,8 +11,14 @@ interface Context {
   principalOf(request: FastifyRequest): Principal | undefined;
 }
 
-/** `DELETE …/handler/<id>` (DM API) and `DELETE /__sandbox/handlers/<id>` (admin API). */
-const handlerPath = /^(?:\/api\/coiotedm\/v3\/deviceEvents\/handler|\/__sandbox\/handlers)\/([0-9a-f]{24})$/;
+/** The id in `DELETE …/handler/<id>` (DM API) and `DELETE /__sandbox/handlers/<id>` (admin API). */
+function deletedHandlerId(path: string): string | undefined {
+  for (const prefix of [`${handlerApiPath}/`, "/__sandbox/handlers/"]) {
+    const id = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+    if (id !== undefined && handlerIdPattern.test(id)) return id;
+  }
+  return undefined;
+}
 const kafkaProperties = /^\/__sandbox\/domains\/(.*)\/kafka$/;
 
 /**
@@ -31,8 +38,8 @@ export function registerDomainRoutes(app: FastifyInstance, context: Context): vo
   // Kafka properties PUT. The handlers' own domains are read when someone asks.
   app.addHook("onRequest", async (request) => {
     if (request.method !== "DELETE") return;
-    const deleted = handlerPath.exec(request.url.split("?")[0]!);
-    const domain = deleted ? store.get(deleted[1]!)?.domain : undefined;
+    const deleted = deletedHandlerId(request.url.split("?")[0]!);
+    const domain = deleted ? store.get(deleted)?.domain : undefined;
     if (domain) remembered.add(domain);
   });
   app.addHook("onResponse", async (request, reply) => {
@@ -49,7 +56,7 @@ export function registerDomainRoutes(app: FastifyInstance, context: Context): vo
     }
   });
 
-  app.get("/api/coiotedm/v3/domains", async (request) => {
+  app.get(domainsApiPath, async (request) => {
     const principal = context.principalOf(request);
     if (!principal) throw new DmError(codes.unauthorized, "missing bearer token");
     const known = new Set(remembered);

@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   type EventHandlerConfiguration,
+  getPath,
+  handlerApiPath,
   handlerIdPattern,
+  type HandlerTestResult,
   maskedSecret,
   maxHandlersPerDomain,
+  secretPaths,
+  withPath,
 } from "../../provider/schemas";
 import type { Principal } from "../auth";
 import type { Dispatcher } from "../delivery/dispatcher";
@@ -12,7 +17,8 @@ import { bodyless } from "../bodyParser";
 import { assertVisible, parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
 import type { SandboxOptions } from "../options";
-import { getAt, present, secretPaths, setAt } from "../present";
+import type { DeliveryRecord } from "../delivery/dispatcher";
+import { present } from "../present";
 import type { Store, StoredHandler } from "../store";
 import { assertAllowedTargets } from "../targets";
 import { restoreUriPassword } from "../uriPassword";
@@ -26,7 +32,7 @@ interface Context {
   principalOf(request: FastifyRequest): Principal;
 }
 
-const base = "/api/coiotedm/v3/deviceEvents/handler";
+const base = handlerApiPath;
 
 function parseId(raw: string): string {
   if (!handlerIdPattern.test(raw))
@@ -159,7 +165,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
       const domain = domainFor(request, config.domain);
       await assertAcceptable(config, kind, domain);
       const record = await dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test");
-      return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
+      return testResult(record);
     });
   }
 
@@ -183,7 +189,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     // A successful test switches a handler back on, also one DM switched off after failures.
     if (record.ok && latest)
       store.put({ ...latest, enabled: true, status: "active", consecutiveFailures: 0 });
-    return { successful: record.ok, message: record.ok ? describeSuccess(record.status) : record.error };
+    return testResult(record);
   });
 }
 
@@ -196,16 +202,16 @@ function withStoredSecrets(body: unknown, current: StoredHandler): unknown {
   if (!body || typeof body !== "object" || Array.isArray(body)) return body;
   const incoming = (body as { connectionConfig?: unknown }).connectionConfig;
   if (!incoming || typeof incoming !== "object" || Array.isArray(incoming)) return body;
-  const next = structuredClone(incoming) as Record<string, unknown>;
+  let next = structuredClone(incoming) as Record<string, unknown>;
   for (const path of secretPaths[current.type]) {
-    if (getAt(next, path) !== maskedSecret) continue;
-    const stored = getAt(current.connectionConfig, path);
+    if (getPath(next, path) !== maskedSecret) continue;
+    const stored = getPath(current.connectionConfig, path);
     if (typeof stored !== "string")
       throw new DmError(
         codes.invalidPayload,
         `invalid payload: connectionConfig.${path}: is masked ("${maskedSecret}") but handler ${current.id} stores no such secret to keep`,
       );
-    setAt(next, path, stored);
+    next = withPath(next, path, stored);
   }
   // A password in the URI is masked on reads too (present.ts); the same rule brings it back.
   if (typeof next.uri === "string" && current.type === "webhook")
@@ -213,6 +219,11 @@ function withStoredSecrets(body: unknown, current: StoredHandler): unknown {
   return { ...body, connectionConfig: next };
 }
 
-function describeSuccess(status: number | undefined): string {
-  return status ? `test event delivered, the receiver answered HTTP ${status}` : "test event delivered";
+/** A test's answer (docs/dm-contract.md § 4): a failed delivery is `successful: false` with its reason. */
+function testResult(record: DeliveryRecord): HandlerTestResult {
+  if (!record.ok) return { successful: false, message: record.error };
+  const message = record.status
+    ? `test event delivered, the receiver answered HTTP ${record.status}`
+    : "test event delivered";
+  return { successful: true, message };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { loginApiPath } from "../../provider/schemas";
 import type { Authenticator } from "../auth";
 import { codes, DmError } from "../errors";
 
@@ -7,7 +8,7 @@ type Form = Record<string, string | undefined>;
 /** The two ways to get a DM token (docs/dm-contract.md § 6): form-encoded, with no refresh token. */
 export function registerLoginRoutes(app: FastifyInstance, auth: Authenticator): void {
   // DM's password grant: 201. The SDK sends no grant_type, so it is optional, but must be right if given.
-  app.post("/api/auth/oauth_password", async (request, reply) => {
+  app.post(loginApiPath, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     if (form.grant_type !== undefined && form.grant_type !== "password") {
       throw new DmError(codes.invalidPayload, 'grant_type must be "password"');

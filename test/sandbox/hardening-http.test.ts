@@ -333,7 +333,7 @@ describe("bad input gets a precise 400", () => {
       webhookBody({
         connectionConfig: { uri: "http://127.0.0.1:9/h", additionalHeaders: { "X-Trace": injected } },
       }),
-      /connectionConfig\.additionalHeaders\.X-Trace: the value of header "X-Trace" must not contain CR, LF or NUL/,
+      /connectionConfig\.additionalHeaders\["X-Trace"\]: the value of header "X-Trace" must not contain CR, LF or NUL/,
     ],
     [
       "a header DM's UI reserves (lenient mode stores those)",
