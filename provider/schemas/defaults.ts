@@ -3,27 +3,16 @@
  * fills them in for its inputs, the provider for its check and its canonical state, so an omitted
  * default never looks like a change.
  */
-export const handlerDefaults = {
-  enabled: true,
-  description: null,
-  allowFailures: false,
-  testOnApply: true,
-} as const;
-
-type Defaults = typeof handlerDefaults;
-type WithDefaults<T> = Omit<T, keyof Defaults> & {
-  [K in keyof Defaults]: K extends keyof T ? NonNullable<T[K]> | Defaults[K] : Defaults[K];
-};
-
-/** The handler with every absent (or null) top-level field that has a default set to it. */
-export function withDefaults<T extends { [K in keyof Defaults]?: unknown }>(handler: T): WithDefaults<T> {
+export function withDefaults<
+  T extends { enabled?: unknown; description?: unknown; allowFailures?: unknown; testOnApply?: unknown },
+>(handler: T) {
   return {
     ...handler,
-    enabled: handler.enabled ?? handlerDefaults.enabled,
-    description: handler.description ?? handlerDefaults.description,
-    allowFailures: handler.allowFailures ?? handlerDefaults.allowFailures,
-    testOnApply: handler.testOnApply ?? handlerDefaults.testOnApply,
-  } as WithDefaults<T>;
+    enabled: handler.enabled ?? true,
+    description: handler.description ?? null,
+    allowFailures: handler.allowFailures ?? false,
+    testOnApply: handler.testOnApply ?? true,
+  };
 }
 
 /** DM's defaults inside a connectionConfig (docs/dm-contract.md § 10): what an omitted field means. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { domainsApiPath, handlerApiPath, handlerIdPattern } from "../../provider/schemas";
+import { domainsApiPath, handlerApiPath } from "../../provider/schemas";
 import type { Principal } from "../auth";
 import { ancestry, parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
@@ -11,14 +11,8 @@ interface Context {
   principalOf(request: FastifyRequest): Principal | undefined;
 }
 
-/** The id in `DELETE …/handler/<id>` (DM API) and `DELETE /__sandbox/handlers/<id>` (admin API). */
-function deletedHandlerId(path: string): string | undefined {
-  for (const prefix of [`${handlerApiPath}/`, "/__sandbox/handlers/"]) {
-    const id = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
-    if (id !== undefined && handlerIdPattern.test(id)) return id;
-  }
-  return undefined;
-}
+/** `DELETE …/handler/<id>` (DM API) and `DELETE /__sandbox/handlers/<id>` (admin API). */
+const handlerPath = new RegExp(`^(?:${handlerApiPath}|/__sandbox/handlers)/([^/]+)$`);
 const kafkaProperties = /^\/__sandbox\/domains\/(.*)\/kafka$/;
 
 /**
@@ -38,8 +32,8 @@ export function registerDomainRoutes(app: FastifyInstance, context: Context): vo
   // Kafka properties PUT. The handlers' own domains are read when someone asks.
   app.addHook("onRequest", async (request) => {
     if (request.method !== "DELETE") return;
-    const deleted = deletedHandlerId(request.url.split("?")[0]!);
-    const domain = deleted ? store.get(deleted)?.domain : undefined;
+    const deleted = handlerPath.exec(request.url.split("?")[0]!);
+    const domain = deleted ? store.get(deleted[1]!)?.domain : undefined;
     if (domain) remembered.add(domain);
   });
   app.addHook("onResponse", async (request, reply) => {
