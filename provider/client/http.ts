@@ -1,9 +1,10 @@
-import { Agent, type Dispatcher, errors as undiciErrors, request } from "undici";
+import { Agent, type Dispatcher, request } from "undici";
 import { describeDmError } from "./errorDetail";
 import { errorBodyParts } from "../schemas";
 import { AmbiguousWriteError, DmApiError } from "./errors";
 import { redact } from "./redact";
 import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from "./retry";
+import { ambiguousStatuses, isConnectionError, neverReachedServer, retryableStatuses } from "./retryable";
 
 export interface HttpCall {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -34,35 +35,6 @@ export interface HttpOptions {
   secrets: () => Iterable<string | undefined>;
   /** Called before each retry; lets tests and verbose logging see the policy at work. */
   onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
-}
-
-/** Statuses that mean "not processed, try later". */
-const retryableStatuses = new Set([429, 503]);
-/** Statuses after which a write may or may not have happened. */
-const ambiguousStatuses = new Set([500, 502, 504]);
-
-const connectionErrorCodes = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CLOSED",
-]);
-
-function isConnectionError(error: unknown): error is Error & { code?: string } {
-  if (error instanceof undiciErrors.UndiciError) return true;
-  const code = (error as { code?: string } | undefined)?.code;
-  return typeof code === "string" && connectionErrorCodes.has(code);
-}
-
-/** A refused connection never reached the server, so even a create may be retried after one. */
-function neverReachedServer(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT";
 }
 
 /** A small HTTP layer over undici: JSON in and out, timeouts, bounded retries, secret-free errors. */

@@ -1,13 +1,28 @@
 import { HttpError, InfluxDB } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI, OrgsAPI } from "@influxdata/influxdb-client-apis";
 import { redact } from "../../client/redact";
+import { defaultRetryPolicy, type RetryPolicy } from "../../client/retry";
+import { retryingTransport } from "./retryingTransport";
 import type { InfluxSettings } from "../../influxConfig";
 import { readInfluxSettings } from "../../influxConfig";
 import { configSource } from "../../runtimeConfig";
 
-/** The official InfluxData management client, built per operation from the run-time settings. */
-export function influxApis(settings: InfluxSettings = readInfluxSettings(configSource())) {
-  const influx = new InfluxDB({ url: settings.url, token: settings.token, timeout: 30_000 });
+/** The retry budget of one InfluxDB call: shorter than a DM operation's, since a management call is one request. */
+export const influxRetryPolicy: RetryPolicy = { ...defaultRetryPolicy, budgetMs: 60_000 };
+
+/**
+ * The official InfluxData management client, built per operation from the run-time settings, with the
+ * same retry rules as the DM client (see retryingTransport).
+ */
+export function influxApis(
+  settings: InfluxSettings = readInfluxSettings(configSource()),
+  retry: RetryPolicy = influxRetryPolicy,
+) {
+  const options = { url: settings.url, token: settings.token, timeout: 30_000 };
+  const influx = new InfluxDB({
+    ...options,
+    transport: retryingTransport(new InfluxDB(options).transport, retry),
+  });
   return {
     settings,
     buckets: new BucketsAPI(influx),
