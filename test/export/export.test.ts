@@ -13,12 +13,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportHandlerCode, exportProject, type ExportResult } from "../../export";
-import {
-  fieldChanged,
-  type HandlerState,
-  stateFromApi,
-  updatableFields,
-} from "../../provider/resources/eventHandler/model";
+import { fieldChanged, stateFromApi } from "../../provider/resources/eventHandler/model";
+import { type HandlerState, updatableFields } from "../../provider/resources/eventHandler/types";
 import { type EventHandler, type HandlerKind, splitSecrets } from "../../provider/schemas";
 import {
   type ExportSandbox,
@@ -77,7 +73,7 @@ function expectedArgs(api: Record<string, unknown>, result: ExportResult): Recor
 }
 
 /**
- * The provider's own adoption check (provider/resources/eventHandler/provider.ts adopt()): with the
+ * The provider's own adoption check (provider/resources/eventHandler/controller.ts adopt()): with the
  * secrets set as set-secrets.sh sets them, would the first `up` write anything to DM?
  */
 function fieldsTheFirstUpWouldWrite(

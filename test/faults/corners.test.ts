@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as eventHandler from "../../provider/resources/eventHandler/provider";
+import { eventHandler } from "../../provider/resources/eventHandler/controller";
 import { type ProgramStack } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
 import { assertConverged, type Spec } from "./convergence";
@@ -41,7 +41,7 @@ async function checkedInputs(name: string, domain: string): Promise<Record<strin
   };
   const { inputs, failures } = await eventHandler.check(undefined as never, args as never);
   expect(failures ?? []).toEqual([]);
-  return inputs as Record<string, unknown>;
+  return inputs as unknown as Record<string, unknown>;
 }
 
 const loseNextCreateAnswer = () =>

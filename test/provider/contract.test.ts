@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { HandlerTestResult, TestOutcome } from "../../provider/schemas";
 import type { EventHandlerLastTest, KafkaVerification } from "../../sdk";
-import type { HandlerState } from "../../provider/resources/eventHandler/model";
+import type { HandlerState } from "../../provider/resources/eventHandler/types";
 
 /**
  * The SDK documents its outputs in the user's words, so it declares their shapes itself; these must stay

@@ -1,8 +1,10 @@
 import { inputsChanged } from "../support/diffs";
 import { describe, expect, it } from "vitest";
 import { unknownValue } from "../../provider/canonical";
-import type { HandlerState } from "../../provider/resources/eventHandler/model";
-import { diff } from "../../provider/resources/eventHandler/provider";
+import type { HandlerState } from "../../provider/resources/eventHandler/types";
+import { eventHandler } from "../../provider/resources/eventHandler/controller";
+
+const diff = eventHandler.diff;
 
 const olds: HandlerState = {
   type: "webhook",

@@ -2,10 +2,12 @@ import { inputsChanged } from "../support/diffs";
 import { failureNaming } from "../support/checkFailures";
 import { describe, expect, it } from "vitest";
 import { unknownValue } from "../../provider/canonical";
-import * as bucket from "../../provider/resources/influxdb/bucket";
-import * as token from "../../provider/resources/influxdb/token";
+import { influxBucket as bucket } from "../../provider/resources/influxBucket/controller";
+import type { BucketState } from "../../provider/resources/influxBucket/types";
+import { influxToken as token } from "../../provider/resources/influxToken/controller";
+import type { Permission, TokenState } from "../../provider/resources/influxToken/types";
 
-const bucketOlds: bucket.BucketState = {
+const bucketOlds: BucketState = {
   name: "climate",
   orgId: "0123456789abcdef",
   retentionSeconds: 86_400,
@@ -14,7 +16,7 @@ const bucketOlds: bucket.BucketState = {
 
 /** What the engine plans for an InfluxBucket edit: update where InfluxDB can patch, replace otherwise. */
 describe("InfluxBucket diff", () => {
-  it.each<[string, Partial<bucket.BucketState>, { changes: boolean | undefined; replaces: string[] }]>([
+  it.each<[string, Partial<BucketState>, { changes: boolean | undefined; replaces: string[] }]>([
     ["identical", {}, { changes: false, replaces: [] }],
     [
       "organization id not given (resolved at create)",
@@ -35,7 +37,7 @@ describe("InfluxBucket diff", () => {
     });
   });
 
-  it.each<[string, Partial<bucket.BucketState>, string]>([
+  it.each<[string, Partial<BucketState>, string]>([
     ["empty name", { name: " " }, "name"],
     ["retention under an hour", { retentionSeconds: 60 }, "retentionSeconds"],
     ["negative retention", { retentionSeconds: -1 }, "retentionSeconds"],
@@ -47,7 +49,7 @@ describe("InfluxBucket diff", () => {
 
   it("check fills the defaults so outputs mirror inputs, and keeps the organization's id once known", async () => {
     // The id stays an input, so a preview of an update keeps it known (no lookup: it comes from the olds).
-    const result = await bucket.check(bucketOlds, { name: "x" } as bucket.BucketState);
+    const result = await bucket.check(bucketOlds, { name: "x" } as BucketState);
     expect(result.inputs).toEqual({
       name: "x",
       orgId: bucketOlds.orgId,
@@ -57,11 +59,11 @@ describe("InfluxBucket diff", () => {
   });
 });
 
-const write = (id: string, orgID?: string): token.Permission => ({
+const write = (id: string, orgID?: string): Permission => ({
   action: "write",
   resource: { type: "buckets", id, ...(orgID ? { orgID } : {}) },
 });
-const tokenOlds: token.TokenState = {
+const tokenOlds: TokenState = {
   orgId: "0123456789abcdef",
   description: "DM handler",
   status: "active",
@@ -71,7 +73,7 @@ const tokenOlds: token.TokenState = {
 
 /** Permissions and rotation mint a new token; description and status patch the existing one. */
 describe("InfluxToken diff", () => {
-  it.each<[string, Partial<token.TokenState>, { changes: boolean | undefined; replaces: string[] }]>([
+  it.each<[string, Partial<TokenState>, { changes: boolean | undefined; replaces: string[] }]>([
     ["identical", {}, { changes: false, replaces: [] }],
     [
       "permissions in another order, orgID spelled out",
@@ -104,7 +106,7 @@ describe("InfluxToken diff", () => {
     });
   });
 
-  it.each<[string, Partial<token.TokenState>, string]>([
+  it.each<[string, Partial<TokenState>, string]>([
     ["no permissions", { permissions: [] }, "permissions"],
     [
       "an unknown action",

@@ -1,8 +1,10 @@
 import { InfluxDB } from "@influxdata/influxdb-client";
 import { BucketsAPI } from "@influxdata/influxdb-client-apis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as bucket from "../../provider/resources/influxdb/bucket";
-import * as token from "../../provider/resources/influxdb/token";
+import { influxBucket as bucket } from "../../provider/resources/influxBucket/controller";
+import type { BucketState } from "../../provider/resources/influxBucket/types";
+import { influxToken as token } from "../../provider/resources/influxToken/controller";
+import type { TokenState } from "../../provider/resources/influxToken/types";
 import { configure } from "../../provider/runtimeConfig";
 import { type InfluxServer, startInfluxd } from "../../testing";
 
@@ -25,9 +27,9 @@ afterAll(async () => {
   await influx?.stop();
 });
 
-const createBucket = async (inputs: Partial<bucket.BucketState>) => {
-  const checked = await bucket.check({} as bucket.BucketState, inputs as bucket.BucketState);
-  return bucket.create(checked.inputs as bucket.BucketState);
+const createBucket = async (inputs: Partial<BucketState>) => {
+  const checked = await bucket.check({} as BucketState, inputs as BucketState);
+  return bucket.create(checked.inputs as BucketState);
 };
 
 describe("InfluxBucket against InfluxDB", () => {
@@ -69,7 +71,7 @@ describe("InfluxBucket against InfluxDB", () => {
       name: "adopted",
       retentionRules: [{ everySeconds: 7200 }],
     });
-    await bucket.remove(id, outs as unknown as bucket.BucketState);
+    await bucket.remove(id, outs as unknown as BucketState);
   });
 
   it("names the operation and never the credential in errors", async () => {
@@ -78,7 +80,7 @@ describe("InfluxBucket against InfluxDB", () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/InfluxDB: create bucket "taken" failed: HTTP 422/);
     expect((error as Error).message).not.toContain(influx.token);
-    await bucket.remove(id, outs as unknown as bucket.BucketState);
+    await bucket.remove(id, outs as unknown as BucketState);
   });
 
   it("says what to set when InfluxDB is not configured", async () => {
@@ -105,14 +107,14 @@ describe("InfluxToken against InfluxDB", () => {
 
   it("mints a scoped token, switches it off and on in place, and deletes idempotently", async () => {
     const checked = await token.check(
-      {} as token.TokenState,
+      {} as TokenState,
       {
         description: "provider test",
         permissions: [{ action: "write", resource: { type: "buckets", id: influx.bucketId } }],
-      } as token.TokenState,
+      } as TokenState,
     );
-    const { id, outs } = await token.create(checked.inputs as token.TokenState);
-    const state = outs as token.TokenState;
+    const { id, outs } = await token.create(checked.inputs as TokenState);
+    const state = outs as TokenState;
     expect(state).toMatchObject({ orgId: influx.orgId, status: "active" });
     expect(state.token).toMatch(/.{20,}/);
     expect(await writeWith(state.token!, influx.bucketId)).toBe(204);
@@ -125,8 +127,8 @@ describe("InfluxToken against InfluxDB", () => {
     const { outs: off } = await token.update(id, state, { ...state, status: "inactive" });
     // InfluxDB 2.9 still knows an inactive token, so it answers "forbidden" rather than "unauthorized".
     expect(await writeWith(state.token!, influx.bucketId)).toBe(403);
-    expect((await token.read(id, off as token.TokenState)).props).toMatchObject({ status: "inactive" });
-    await token.update(id, off as token.TokenState, { ...state, status: "active", description: "back on" });
+    expect((await token.read(id, off as TokenState)).props).toMatchObject({ status: "inactive" });
+    await token.update(id, off as TokenState, { ...state, status: "active", description: "back on" });
     expect(await writeWith(state.token!, influx.bucketId)).toBe(204);
     expect((await token.read(id, state)).props).toMatchObject({ status: "active", description: "back on" });
 

@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { influxApis } from "../../provider/resources/influxdb/client";
+import { influxApis } from "../../provider/influx/client";
 import { type InfluxServer, startInfluxd } from "../../testing";
 
 /**

@@ -1,7 +1,7 @@
 import { inputsChanged } from "../support/diffs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { unknownValue } from "../../provider/canonical";
-import * as connection from "../../provider/resources/kafka/connection";
+import { kafkaConnection as connection } from "../../provider/resources/kafkaConnection/controller";
 import { configure } from "../../provider/runtimeConfig";
 import { type RunningSandbox, startSandbox } from "../../sandbox";
 

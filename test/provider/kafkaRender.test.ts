@@ -1,6 +1,6 @@
 import { failureNaming } from "../support/checkFailures";
 import { describe, expect, it } from "vitest";
-import { renderProperties, validateKafkaConnection } from "../../provider/resources/kafka/render";
+import { renderProperties, validateKafkaConnection } from "../../provider/resources/kafkaConnection/render";
 import { parseProperties } from "../../sandbox/delivery/kafka";
 import { jaasCredentials } from "../../sandbox/delivery/platformaticKafka";
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  fieldChanged,
-  type HandlerState,
-  stateFromApi,
-  toCreateBody,
-} from "../../provider/resources/eventHandler/model";
+import { fieldChanged, stateFromApi, toCreateBody } from "../../provider/resources/eventHandler/model";
+import type { HandlerState } from "../../provider/resources/eventHandler/types";
 import { type EventHandler, joinSecrets, splitSecrets } from "../../provider/schemas";
 
 const base: HandlerState = {

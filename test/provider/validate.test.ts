@@ -1,7 +1,7 @@
 import { failureNaming } from "../support/checkFailures";
 import { describe, expect, it } from "vitest";
 import { unknownValue } from "../../provider/canonical";
-import type { HandlerState } from "../../provider/resources/eventHandler/model";
+import type { HandlerState } from "../../provider/resources/eventHandler/types";
 import { validateHandlerInputs } from "../../provider/resources/eventHandler/validate";
 import { parseDomain } from "../../sandbox/domains";
 import { DmError } from "../../sandbox/errors";

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { HandlerState } from "../../provider/resources/eventHandler/model";
+import type { HandlerState } from "../../provider/resources/eventHandler/types";
 import { validateHandlerInputs } from "../../provider/resources/eventHandler/validate";
 import { repoRoot } from "../support/repoRoot";
 import { testSandbox, type TestSandbox, token, webhookBody } from "./client";

@@ -1,7 +1,8 @@
 import type { DmClient } from "../../client/dmClient";
 import { AmbiguousWriteError } from "../../client/errors";
 import { type EventHandler, handlerApiPath } from "../../schemas";
-import { fieldChanged, type HandlerState, stateFromApi } from "./model";
+import { fieldChanged, stateFromApi } from "./model";
+import type { HandlerState } from "./types";
 import { parseHandlerList } from "./validate";
 
 /**

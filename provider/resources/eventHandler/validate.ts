@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { containsUnknown, isObject, isUnknown, unknownValue } from "../../canonical";
 import { failureAt } from "../../checkFailures";
-import { redact } from "../../client/redact";
+import { schemaFailures, valueOnPath } from "../../resource";
 import {
   type EventHandler,
   eventHandlerConfigurationSchema,
@@ -18,18 +18,7 @@ import {
   secretPaths,
   withDefaults,
 } from "../../schemas";
-import type { HandlerState } from "./model";
-
-/** The value at `path`, or the unknown placeholder if anything on the way to it is not known yet. */
-function valueOnPath(root: unknown, path: readonly PropertyKey[]): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (isUnknown(node)) return unknownValue;
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key as string];
-  }
-  return node;
-}
+import type { HandlerState } from "./types";
 
 /**
  * The secret leaves to validate the configuration with. While the secrets are not known yet (preview),
@@ -77,19 +66,12 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
       : filled.connectionConfig,
     allowFailures: filled.allowFailures,
   };
-  const result = eventHandlerConfigurationSchema.safeParse(body);
-  if (!result.success) {
-    for (const issue of (result.error as z.ZodError).issues) {
-      const value = valueOnPath(body, issue.path);
-      if (containsUnknown(value)) continue;
-      failures.push(
-        failureAt(issue.path, redact(issue.message, secretValues), {
-          value,
-          secret: holdsSecret(news.type, issue.path),
-        }),
-      );
-    }
-  }
+  failures.push(
+    ...schemaFailures(eventHandlerConfigurationSchema, body, {
+      secretValues,
+      isSecret: (path) => holdsSecret(news.type, path),
+    }),
+  );
   if (
     news.testOnApply !== undefined &&
     typeof news.testOnApply !== "boolean" &&

@@ -1,11 +1,11 @@
 import { HttpError, InfluxDB } from "@influxdata/influxdb-client";
 import { AuthorizationsAPI, BucketsAPI, OrgsAPI } from "@influxdata/influxdb-client-apis";
-import { redact } from "../../client/redact";
-import { defaultRetryPolicy, type RetryPolicy } from "../../client/retry";
+import { redact } from "../client/redact";
+import { defaultRetryPolicy, type RetryPolicy } from "../client/retry";
 import { retryingTransport } from "./retryingTransport";
-import type { InfluxSettings } from "../../influxConfig";
-import { readInfluxSettings } from "../../influxConfig";
-import { configSource } from "../../runtimeConfig";
+import type { InfluxSettings } from "../influxConfig";
+import { readInfluxSettings } from "../influxConfig";
+import { configSource } from "../runtimeConfig";
 
 /** The retry budget of one InfluxDB call: shorter than a DM operation's, since a management call is one request. */
 export const influxRetryPolicy: RetryPolicy = { ...defaultRetryPolicy, budgetMs: 60_000 };

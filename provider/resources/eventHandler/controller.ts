@@ -1,21 +1,11 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { containsUnknown, plainJson } from "../../canonical";
+import { containsUnknown, isObject, plainJson } from "../../canonical";
 import { DmClient } from "../../client/dmClient";
 import { AmbiguousWriteError } from "../../client/errors";
 import { sleep } from "../../client/retry";
+import { defineResource } from "../../resource";
 import { defaultDomain, dmSettings } from "../../runtimeConfig";
 import { type EventHandler, normalizeDomain, type TestOutcome, testOutcome } from "../../schemas";
-import { parseHandler, parseTestResult, validateHandlerInputs } from "./validate";
-import {
-  fieldChanged,
-  type HandlerState,
-  replaceFields,
-  stateFromApi,
-  toCreateBody,
-  toUpdateBody,
-  updatableFields,
-  canonicalState,
-} from "./model";
+import { canonicalState, fieldChanged, stateFromApi, toCreateBody, toUpdateBody } from "./model";
 import {
   AmbiguousCreateError,
   claimHandler,
@@ -23,9 +13,8 @@ import {
   lostCreateError,
   oneCreateAtATime,
 } from "./reconcile";
-import { diffResult } from "../../diffResult";
-
-type Inputs = HandlerState & { __provider?: string };
+import { type HandlerState, replaceFields, updatableFields } from "./types";
+import { parseHandler, parseTestResult, validateHandlerInputs } from "./validate";
 
 /** A label for messages: the handler's name, quoted. */
 const label = (state: Pick<HandlerState, "name">) => JSON.stringify(state.name);
@@ -39,8 +28,8 @@ function withClient<T>(
 }
 
 /** Outputs are the canonical state: exactly what a refresh reads back, so refresh after up is a no-op. */
-function outputsOf(state: HandlerState): Record<string, unknown> {
-  return plainJson(canonicalState(state)) as unknown as Record<string, unknown>;
+function outputsOf(state: HandlerState): HandlerState {
+  return plainJson(canonicalState(state));
 }
 
 /**
@@ -92,55 +81,6 @@ async function testIfAsked(
     );
   }
   return tested;
-}
-
-export async function check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-  const failures = validateHandlerInputs(news);
-  if (failures.length > 0) return { failures };
-  const domain =
-    typeof news.domain === "string" && !containsUnknown(news.domain)
-      ? normalizeDomain(news.domain)
-      : news.domain;
-  // The inputs in the outputs' canonical form (DM's defaults filled in, lists sorted), so that a preview
-  // compares like with like and shows the user's change and nothing else; unknown parts stay unknown.
-  // Undefined members would break the engine's Struct conversion (pulumi#2205): plainJson drops them.
-  return {
-    inputs: plainJson(canonicalState({ ...news, domain: domain ?? olds?.domain ?? defaultDomain() })),
-  };
-}
-
-export async function diff(
-  _id: string,
-  olds: HandlerState,
-  news: HandlerState,
-): Promise<pulumi.dynamic.DiffResult> {
-  const replaces: string[] = [];
-  const changed: string[] = [];
-  for (const field of [...replaceFields, ...updatableFields, "testOnApply"] as const) {
-    const newValue = news[field];
-    if (field === "domain" && newValue === undefined) continue; // no domain asked for: DM's default is fine
-    if (containsUnknown(newValue) || fieldChanged(olds, news, field)) {
-      changed.push(field);
-      if ((replaceFields as readonly string[]).includes(field)) replaces.push(field);
-    }
-  }
-  // A failed test on apply is retried by the next `up`, even when nothing else changed.
-  const retest = news.testOnApply !== false && olds.lastTest != null && !olds.lastTest.successful;
-  return diffResult(changed, replaces, retest);
-}
-
-export async function create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
-  const { __provider: providerCode, ...desired } = inputs;
-  return withClient(desired, async (client) => {
-    let id: string;
-    if (desired.adoptId) {
-      id = await adopt(client, desired.adoptId, desired);
-    } else {
-      id = await createWithoutDuplicates(client, desired);
-    }
-    const state = await testIfAsked(client, id, desired, providerCode);
-    return { id, outs: outputsOf(state) };
-  });
 }
 
 /** Where a handler lives, for messages: "in domain /acme/", or the token's own domain when none is set. */
@@ -220,33 +160,60 @@ async function adopt(client: DmClient, id: string, desired: HandlerState): Promi
   return id;
 }
 
-export async function read(id: string, props: HandlerState): Promise<pulumi.dynamic.ReadResult> {
-  return withClient(props, async (client) => {
-    const handler = await client.get<EventHandler>(id, parseHandler, label(props));
-    // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
-    if (!handler) return {};
-    const state = stateFromApi(handler, props);
-    const outs = outputsOf(state);
-    const { lastTest: _lastTest, ...inputs } = outs;
-    return { id, props: outs, inputs };
-  });
-}
+const secretValues = (state: Partial<HandlerState>) =>
+  isObject(state.secrets) ? Object.values(state.secrets) : [];
 
-export async function update(
-  id: string,
-  olds: HandlerState,
-  news: Inputs,
-): Promise<pulumi.dynamic.UpdateResult> {
-  const { __provider: providerCode, ...desired } = news;
-  return withClient(desired, async (client) => {
-    const remoteChange = updatableFields.some((field) => fieldChanged(olds, desired, field));
-    if (remoteChange)
-      await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
-    const state = await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest }, providerCode);
-    return { outs: outputsOf(state) };
-  });
-}
+export const eventHandler = defineResource<HandlerState, HandlerState>({
+  replaceFields,
+  updateFields: [...updatableFields, "testOnApply"],
+  secretValues,
+  sameField: Object.fromEntries(
+    [...replaceFields, ...updatableFields, "testOnApply" as const].map((field) => [
+      field,
+      (olds: HandlerState, news: HandlerState) => !fieldChanged(olds, news, field),
+    ]),
+  ),
+  // A failed test on apply is retried by the next `up`, even when nothing else changed.
+  otherChange: (olds, news) =>
+    news.testOnApply !== false && olds.lastTest != null && !olds.lastTest.successful,
+  validate: validateHandlerInputs,
+  check(olds, news) {
+    const domain =
+      typeof news.domain === "string" && !containsUnknown(news.domain)
+        ? normalizeDomain(news.domain)
+        : news.domain;
+    // The inputs in the outputs' canonical form (DM's defaults filled in, lists sorted), so that a preview
+    // compares like with like and shows the user's change and nothing else; unknown parts stay unknown.
+    // Undefined members would break the engine's Struct conversion (pulumi#2205): plainJson drops them.
+    return plainJson(canonicalState({ ...news, domain: domain ?? olds?.domain ?? defaultDomain() }));
+  },
 
-export async function remove(id: string, props: HandlerState): Promise<void> {
-  await withClient(props, (client) => client.delete(id, label(props)));
-}
+  create: (desired, providerCode) =>
+    withClient(desired, async (client) => {
+      const id = desired.adoptId
+        ? await adopt(client, desired.adoptId, desired)
+        : await createWithoutDuplicates(client, desired);
+      const state = await testIfAsked(client, id, desired, providerCode);
+      return { id, outs: outputsOf(state) };
+    }),
+
+  read: (id, props) =>
+    withClient(props, async (client) => {
+      const handler = await client.get<EventHandler>(id, parseHandler, label(props));
+      // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
+      if (!handler) return {};
+      const outs = outputsOf(stateFromApi(handler, props));
+      const { lastTest: _lastTest, ...inputs } = outs;
+      return { id, props: outs, inputs };
+    }),
+
+  update: (id, olds, desired, providerCode) =>
+    withClient(desired, async (client) => {
+      const remoteChange = updatableFields.some((field) => fieldChanged(olds, desired, field));
+      if (remoteChange)
+        await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
+      return outputsOf(await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest }, providerCode));
+    }),
+
+  delete: (id, props) => withClient(props, (client) => client.delete(id, label(props))),
+});

@@ -1,19 +1,11 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { containsUnknown } from "../../canonical";
-import { failureAt, type PropertyPath } from "../../checkFailures";
-/**
+/*
  * Renders a Kafka producer connection as the `.properties` text DM takes, with the SASL credentials in a
  * correctly escaped `sasl.jaas.config` line, and says what is wrong with a connection before any call.
  */
-export interface KafkaConnectionSpec {
-  useDomainProperties?: boolean;
-  bootstrapServers?: string[];
-  securityProtocol?: "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL";
-  saslMechanism?: "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512";
-  username?: string;
-  password?: string;
-  extraProperties?: Record<string, string>;
-}
+import type * as pulumi from "@pulumi/pulumi";
+import { containsUnknown } from "../../canonical";
+import { failureAt, type PropertyPath } from "../../checkFailures";
+import { type KafkaConnectionSpec, producerFields } from "./types";
 
 const loginModules = {
   PLAIN: "org.apache.kafka.common.security.plain.PlainLoginModule",
@@ -29,16 +21,6 @@ const ownedByArgs = ["bootstrap.servers", "security.protocol", "sasl.mechanism",
 const jaasQuote = (value: string) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 /** .properties values: a backslash starts an escape, so it must be doubled; line breaks cannot appear. */
 const propertiesValue = (value: string) => value.replace(/\\/g, "\\\\");
-
-/** The fields that describe a producer connection of its own (none of them goes with useDomainProperties). */
-export const producerFields = [
-  "bootstrapServers",
-  "securityProtocol",
-  "saslMechanism",
-  "username",
-  "password",
-  "extraProperties",
-] as const;
 
 /** A value known now (during preview any input may be the engine's unknown placeholder). */
 const known = <T>(value: T): value is Exclude<T, undefined> => value !== undefined && !containsUnknown(value);

@@ -4,13 +4,13 @@ import {
   type SendOptions,
   type Transport,
 } from "@influxdata/influxdb-client";
-import { backoffDelay, type RetryPolicy, sleep } from "../../client/retry";
+import { backoffDelay, type RetryPolicy, sleep } from "../client/retry";
 import {
   ambiguousStatuses,
   isConnectionError,
   neverReachedServer,
   retryableStatuses,
-} from "../../client/retryable";
+} from "../client/retryable";
 
 /** Methods that can be repeated without doing the change twice. */
 const idempotentMethods = new Set(["GET", "HEAD", "PUT", "PATCH", "DELETE"]);
