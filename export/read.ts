@@ -136,7 +136,7 @@ export async function readOne(settings: DmSettings, id: string): Promise<ParseRe
   const client = new DmClient(settings);
   try {
     // The handler's own domain field wins; "" marks an answer without one.
-    const found = await client.get(id, (body) => parseHandler(body, settings.domain ?? ""));
+    const found = await client.get(id, id, (body) => parseHandler(body, settings.domain ?? ""));
     if (!found) throw new ExportError(`DM has no handler ${id} (or this token cannot see it)`);
     const domain = found.ok ? found.handler.domain : found.skipped.domain;
     if (domain === "")

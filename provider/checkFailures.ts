@@ -1,5 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { issuePath } from "./schemas";
+import type { z } from "zod";
+import { containsUnknown, isUnknown, unknownValue } from "./canonical";
+import { redact } from "./client/redact";
+import { getPath, issuePath } from "./schemas";
 
 /**
  * Check failures in the form the engine prints best. The engine looks a failure's `property` up as a
@@ -38,4 +41,33 @@ export function failureAt(
   if (path.length === 1 && !options.secret) return { property: String(path[0]), reason };
   const value = options.secret ? undefined : shown(options.value);
   return { property: "", reason: `${issuePath(path)}${value === undefined ? "" : ` ${value}`}: ${reason}` };
+}
+
+/** The value at `path`, or the unknown placeholder if anything on the way to it is not known yet. */
+export function valueOnPath(root: unknown, path: PropertyPath): unknown {
+  for (let depth = 0; depth < path.length; depth++)
+    if (isUnknown(getPath(root, path.slice(0, depth)))) return unknownValue;
+  return getPath(root, path);
+}
+
+/** A zod schema's issues as check failures, skipping values not known yet; secrets are never shown. */
+export function schemaFailures(
+  schema: z.ZodType,
+  value: unknown,
+  options: { secretValues?: readonly string[]; isSecret?: (path: PropertyPath) => boolean } = {},
+): pulumi.dynamic.CheckFailure[] {
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  const failures: pulumi.dynamic.CheckFailure[] = [];
+  for (const issue of result.error.issues) {
+    const at = valueOnPath(value, issue.path);
+    if (containsUnknown(at)) continue;
+    failures.push(
+      failureAt(issue.path, redact(issue.message, options.secretValues ?? []), {
+        value: at,
+        secret: options.isSecret?.(issue.path) ?? false,
+      }),
+    );
+  }
+  return failures;
 }

@@ -1,9 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
-import { containsUnknown, isUnknown, sameValue, unknownValue } from "./canonical";
-import { failureAt, type PropertyPath } from "./checkFailures";
+import { containsUnknown, isUnknown, sameValue } from "./canonical";
 import { redact } from "./client/redact";
-import { diffResult } from "./diffResult";
 
 /**
  * The one skeleton every resource kind is built on. A kind says what it validates, which fields replace
@@ -13,7 +10,12 @@ import { diffResult } from "./diffResult";
  *   method of the kind sees the inputs, and put back on what `check` returns;
  * - validation skips values not known until apply (the engine's unknown placeholder, pulumi#6310);
  * - secret values never appear in a check failure or an error message;
- * - the diff is computed from the field lists (see diffResult for how the engine is answered).
+ * - the diff is computed from the field lists. When an input changed, `changes` is left unknown on purpose:
+ *   the engine then compares the old and new inputs itself (both canonical: `check` returns them so and
+ *   `read` realigns them) and keeps that comparison's per-property detail, so `pulumi preview --diff`
+ *   marks exactly the changed properties, a secret as `[secret] => [secret]` (the dynamic-provider host
+ *   forwards no detailed diff of a provider's own). The decision stays the kind's: "no changes" for what
+ *   only looks different (a masked secret, list order, DM's defaults), and the fields that replace.
  */
 
 /** The inputs as the engine hands them over: with the serialized provider. */
@@ -32,7 +34,7 @@ export interface ResourceDefinition<Inputs extends object, Outputs extends objec
   sameField?: { [F in FieldOf<Inputs>]?: (olds: Outputs, news: Inputs) => boolean };
   /** A change the inputs cannot show (the resource wants an update though no input changed). */
   otherChange?: (olds: Outputs, news: Inputs) => boolean;
-  /** What is wrong with the inputs, judged on what is known (zod schemas: see schemaFailures). */
+  /** What is wrong with the inputs, judged on what is known (zod schemas: see checkFailures' schemaFailures). */
   validate?: (news: Inputs) => pulumi.dynamic.CheckFailure[] | Promise<pulumi.dynamic.CheckFailure[]>;
   /** The valid inputs in canonical form. */
   check: (olds: Inputs | undefined, news: Inputs) => Inputs | Promise<Inputs>;
@@ -65,39 +67,6 @@ export type AnyResourceController = ResourceController<object, object>;
 function strip<T extends object>(inputs: WithProvider<T>): { desired: T; providerCode: string | undefined } {
   const { __provider: providerCode, ...desired } = inputs;
   return { desired: desired as T, providerCode };
-}
-
-/** The value at `path`, or the unknown placeholder if anything on the way to it is not known yet. */
-export function valueOnPath(root: unknown, path: PropertyPath): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (isUnknown(node)) return unknownValue;
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PropertyKey, unknown>)[key as string];
-  }
-  return node;
-}
-
-/** A zod schema's issues as check failures, skipping values not known yet; secrets are never shown. */
-export function schemaFailures(
-  schema: z.ZodType,
-  value: unknown,
-  options: { secretValues?: readonly string[]; isSecret?: (path: PropertyPath) => boolean } = {},
-): pulumi.dynamic.CheckFailure[] {
-  const result = schema.safeParse(value);
-  if (result.success) return [];
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  for (const issue of result.error.issues) {
-    const at = valueOnPath(value, issue.path);
-    if (containsUnknown(at)) continue;
-    failures.push(
-      failureAt(issue.path, redact(issue.message, options.secretValues ?? []), {
-        value: at,
-        secret: options.isSecret?.(issue.path) ?? false,
-      }),
-    );
-  }
-  return failures;
 }
 
 /** Removes the state's secrets from an error's message, keeping the error itself (its id, properties). */
@@ -153,11 +122,13 @@ export function defineResource<Inputs extends object, Outputs extends object>(
         (field) => desired[field] !== undefined && fieldChanged(olds, desired, field),
       );
       const updates = definition.updateFields.filter((field) => fieldChanged(olds, desired, field));
-      return diffResult(
-        [...replaces, ...updates],
-        replaces,
-        definition.otherChange?.(olds, desired) ?? false,
-      );
+      if (replaces.length + updates.length > 0)
+        return { changes: undefined, replaces, deleteBeforeReplace: false };
+      return {
+        changes: definition.otherChange?.(olds, desired) ?? false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      };
     },
 
     async create(inputs) {

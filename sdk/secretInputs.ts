@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type HandlerKind, secretPaths } from "../provider/schemas";
+import { getPath, type HandlerKind, secretPaths } from "../provider/schemas";
 
 type Node = Record<string, unknown>;
 
@@ -22,12 +22,7 @@ const outputOf = (input: unknown) => pulumi.output(input as pulumi.Input<object>
 
 /** A path inside a value that may itself be an Output: resolved lazily, absent leaves become undefined. */
 function leafOf(input: unknown, keys: string[]): pulumi.Output<unknown> {
-  return outputOf(input).apply((value) =>
-    keys.reduce<unknown>(
-      (node, key) => (typeof node === "object" && node !== null ? (node as Node)[key] : undefined),
-      value,
-    ),
-  );
+  return outputOf(input).apply((value) => getPath(value, keys));
 }
 
 /** The part of `input` without the secret leaves at `paths`, keeping every plain level plain. */

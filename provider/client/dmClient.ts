@@ -1,5 +1,15 @@
 import type { DmSettings } from "../config";
-import { type HandlerKind, type HandlerTestResult, handlerApiPath } from "../schemas";
+import type { z } from "zod";
+import {
+  type EventHandler,
+  eventHandlerListSchema,
+  eventHandlerSchema,
+  type HandlerKind,
+  type HandlerTestResult,
+  handlerApiPath,
+  handlerTestResultSchema,
+  issuePath,
+} from "../schemas";
 import { defaultRetryPolicy } from "./retry";
 import { TokenSource } from "./auth";
 import { DmApiError } from "./errors";
@@ -41,10 +51,29 @@ export class DmClient {
     return `${this.settings.baseUrl}${handlerApiPath}${path}${query}`;
   }
 
-  /** Sends an authenticated call; a 401 with password credentials logs in again once. */
-  private async call(call: Omit<HttpCall, "headers">, accept: number[] = []): Promise<HttpResponse> {
+  /**
+   * One authenticated call of the handler API; a 401 with password credentials logs in again once. Every
+   * call but a create can be repeated safely (a PUT sends the whole configuration, a test one more event).
+   */
+  private async call(
+    method: HttpCall["method"],
+    path: string,
+    operation: string,
+    options: { domain?: string; body?: unknown; idempotent?: boolean; accept?: number[] } = {},
+  ): Promise<HttpResponse> {
+    const { domain, body, idempotent = true, accept = [] } = options;
     const send = async () =>
-      this.http.send({ ...call, headers: { authorization: `Bearer ${await this.tokens.token()}` } }, accept);
+      this.http.send(
+        {
+          method,
+          url: this.url(path, domain),
+          body,
+          operation,
+          idempotent,
+          headers: { authorization: `Bearer ${await this.tokens.token()}` },
+        },
+        accept,
+      );
     try {
       return await send();
     } catch (error) {
@@ -61,105 +90,77 @@ export class DmClient {
     return this.url("", domain);
   }
 
-  async list<T>(domain: string | undefined, parse: Parser<T[]>): Promise<T[]> {
-    const response = await this.call({
-      method: "GET",
-      url: this.url("", domain),
-      operation: `list handlers${domain ? ` in domain ${domain}` : ""}`,
-      idempotent: true,
-    });
-    return parse(response.body);
+  async list<T = EventHandler>(
+    domain: string | undefined,
+    parse: Parser<T[]> = parseHandlerList as Parser<T[]>,
+  ): Promise<T[]> {
+    const operation = `list handlers${domain ? ` in domain ${domain}` : ""}`;
+    return parse((await this.call("GET", "", operation, { domain })).body);
   }
 
   /** Returns undefined when DM has no handler with this id. */
-  async get<T>(id: string, parse: Parser<T>, label = id): Promise<T | undefined> {
-    const response = await this.call(
-      {
-        method: "GET",
-        url: this.url(`/${encodeURIComponent(id)}`),
-        operation: `read handler ${label}`,
-        idempotent: true,
-      },
-      [404],
-    );
+  async get<T = EventHandler>(
+    id: string,
+    label = id,
+    parse: Parser<T> = parseHandler as Parser<T>,
+  ): Promise<T | undefined> {
+    const response = await this.call("GET", `/${encodeURIComponent(id)}`, `read handler ${label}`, {
+      accept: [404],
+    });
     return response.status === 404 ? undefined : parse(response.body);
   }
 
   async create(kind: HandlerKind, body: unknown, domain: string | undefined, label: string): Promise<string> {
-    const response = await this.call({
-      method: "POST",
-      url: this.url(`/${kind}`, domain),
-      body,
-      operation: `create ${kind} handler ${label}`,
-      idempotent: false,
-    });
+    const operation = `create ${kind} handler ${label}`;
+    const response = await this.call("POST", `/${kind}`, operation, { domain, body, idempotent: false });
     // DM answers with the new id as a JSON string (docs/dm-contract.md § 4); tolerate an {id} object too.
     const id = typeof response.body === "string" ? response.body : (response.body as { id?: unknown })?.id;
-    if (typeof id !== "string" || id === "") {
-      throw new DmApiError(
-        `Coiote DM: create ${kind} handler ${label} returned no id`,
-        "create",
-        response.status,
-        undefined,
-      );
-    }
+    if (typeof id !== "string" || id === "")
+      throw new DmApiError(`Coiote DM: ${operation} returned no id`, "create", response.status, undefined);
     return id;
   }
 
-  async update<T>(kind: HandlerKind, id: string, body: unknown, parse: Parser<T>, label: string): Promise<T> {
-    const response = await this.call({
-      method: "PUT",
-      url: this.url(`/${kind}/${encodeURIComponent(id)}`),
-      body,
-      operation: `update ${kind} handler ${label} (${id})`,
-      // A PUT of the whole desired configuration can be repeated safely.
-      idempotent: true,
-    });
-    return parse(response.body);
+  async update(kind: HandlerKind, id: string, body: unknown, label: string): Promise<EventHandler> {
+    const path = `/${kind}/${encodeURIComponent(id)}`;
+    return parseHandler(
+      (await this.call("PUT", path, `update ${kind} handler ${label} (${id})`, { body })).body,
+    );
   }
 
   /** Idempotent: a handler that is already gone counts as deleted. */
   async delete(id: string, label: string): Promise<void> {
-    await this.call(
-      {
-        method: "DELETE",
-        url: this.url(`/${encodeURIComponent(id)}`),
-        operation: `delete handler ${label} (${id})`,
-        idempotent: true,
-      },
-      [404],
-    );
+    await this.call("DELETE", `/${encodeURIComponent(id)}`, `delete handler ${label} (${id})`, {
+      accept: [404],
+    });
   }
 
-  async testExisting(
-    id: string,
-    parse: Parser<HandlerTestResult>,
-    label: string,
-  ): Promise<HandlerTestResult> {
-    const response = await this.call({
-      method: "POST",
-      url: this.url(`/test/existing/${encodeURIComponent(id)}`),
-      operation: `test handler ${label} (${id})`,
-      // Sending one more test event is harmless.
-      idempotent: true,
-    });
-    return parse(response.body);
+  async testExisting(id: string, label: string): Promise<HandlerTestResult> {
+    const path = `/test/existing/${encodeURIComponent(id)}`;
+    return parseTestResult((await this.call("POST", path, `test handler ${label} (${id})`)).body);
   }
 
   async testNew(
     kind: HandlerKind,
     body: unknown,
     domain: string | undefined,
-    parse: Parser<HandlerTestResult>,
     label: string,
   ): Promise<HandlerTestResult> {
-    const response = await this.call({
-      method: "POST",
-      url: this.url(`/test/${kind}`, domain),
-      body,
-      operation: `test ${kind} configuration ${label}`,
-      idempotent: true,
-    });
-    return parse(response.body);
+    const operation = `test ${kind} configuration ${label}`;
+    return parseTestResult((await this.call("POST", `/test/${kind}`, operation, { domain, body })).body);
   }
 }
+
+/** A parser that names what DM returned wrong: the first issue's path and reason. */
+function parserOf<T>(schema: z.ZodType<T>, what: string): Parser<T> {
+  return (body) => {
+    const result = schema.safeParse(body);
+    if (result.success) return result.data;
+    const first = result.error.issues[0];
+    const detail = first ? [issuePath(first.path), first.message].filter(Boolean).join(": ") : "invalid";
+    throw new Error(`Coiote DM returned an unexpected ${what}: ${detail}`);
+  };
+}
+
+export const parseHandler = parserOf<EventHandler>(eventHandlerSchema, "handler");
+export const parseHandlerList = parserOf<EventHandler[]>(eventHandlerListSchema, "handler list");
+const parseTestResult = parserOf<HandlerTestResult>(handlerTestResultSchema, "test result");

@@ -17,8 +17,13 @@ type Node = Record<string, unknown>;
 const isNode = (value: unknown): value is Node =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-export function getPath(object: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((node, key) => (isNode(node) ? node[key] : undefined), object);
+/** The value at a dotted path or a key list (array indices too); undefined past a non-object. */
+export function getPath(object: unknown, path: string | readonly PropertyKey[]): unknown {
+  const keys = typeof path === "string" ? path.split(".") : path;
+  return keys.reduce<unknown>(
+    (node, key) => (typeof node === "object" && node !== null ? (node as Node)[key as string] : undefined),
+    object,
+  );
 }
 
 /** Returns a copy of `object` with `path` set (or removed when value is undefined), copying only along the path. */

@@ -73,7 +73,7 @@ describe("DM client", () => {
   it("retries 503 and connection drops for reads", async () => {
     script = [json(503, { message: "retry later", code: 5030 }), drop, json(200, { id: "x" })];
     const c = client();
-    await expect(c.get("0123456789abcdef01234567", asIs)).resolves.toEqual({ id: "x" });
+    await expect(c.get("0123456789abcdef01234567", undefined, asIs)).resolves.toEqual({ id: "x" });
     expect(seen).toHaveLength(3);
     await c.close();
   });

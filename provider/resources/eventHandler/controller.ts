@@ -4,7 +4,7 @@ import { AmbiguousWriteError } from "../../client/errors";
 import { sleep } from "../../client/retry";
 import { defineResource } from "../../resource";
 import { defaultDomain, dmSettings } from "../../runtimeConfig";
-import { type EventHandler, normalizeDomain, type TestOutcome, testOutcome } from "../../schemas";
+import { normalizeDomain, type TestOutcome, testOutcome } from "../../schemas";
 import { canonicalState, fieldChanged, stateFromApi, toCreateBody, toUpdateBody } from "./model";
 import {
   AmbiguousCreateError,
@@ -14,7 +14,7 @@ import {
   oneCreateAtATime,
 } from "./reconcile";
 import { type HandlerState, replaceFields, updatableFields } from "./types";
-import { parseHandler, parseTestResult, validateHandlerInputs } from "./validate";
+import { validateHandlerInputs } from "./validate";
 
 /** A label for messages: the handler's name, quoted. */
 const label = (state: Pick<HandlerState, "name">) => JSON.stringify(state.name);
@@ -54,8 +54,8 @@ async function runTest(client: DmClient, id: string, state: HandlerState): Promi
   // DM switches a handler on after a successful test of it, so a handler the code wants off is tested as
   // a new configuration instead, which leaves the stored handler as it is.
   const result = state.enabled
-    ? await client.testExisting(id, parseTestResult, label(state))
-    : await client.testNew(state.type, toCreateBody(state), state.domain, parseTestResult, label(state));
+    ? await client.testExisting(id, label(state))
+    : await client.testNew(state.type, toCreateBody(state), state.domain, label(state));
   return testOutcome(result);
 }
 
@@ -139,7 +139,7 @@ async function searchAfterLostCreate(
 async function adopt(client: DmClient, id: string, desired: HandlerState): Promise<string> {
   // Claimed before anything else, so a lost create's search elsewhere in this run never takes it.
   claimHandler(id);
-  const existing = await client.get<EventHandler>(id, parseHandler, label(desired));
+  const existing = await client.get(id, label(desired));
   if (!existing)
     throw new Error(
       `Coiote DM: cannot adopt handler ${id} for ${label(desired)}: DM has no handler with that id`,
@@ -156,7 +156,7 @@ async function adopt(client: DmClient, id: string, desired: HandlerState): Promi
   }
   const current = stateFromApi(existing, desired);
   const differs = updatableFields.some((field) => fieldChanged(current, desired, field));
-  if (differs) await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
+  if (differs) await client.update(desired.type, id, toUpdateBody(desired), label(desired));
   return id;
 }
 
@@ -199,7 +199,7 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
 
   read: (id, props) =>
     withClient(props, async (client) => {
-      const handler = await client.get<EventHandler>(id, parseHandler, label(props));
+      const handler = await client.get(id, label(props));
       // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
       if (!handler) return {};
       const outs = outputsOf(stateFromApi(handler, props));
@@ -210,8 +210,7 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
   update: (id, olds, desired, providerCode) =>
     withClient(desired, async (client) => {
       const remoteChange = updatableFields.some((field) => fieldChanged(olds, desired, field));
-      if (remoteChange)
-        await client.update(desired.type, id, toUpdateBody(desired), parseHandler, label(desired));
+      if (remoteChange) await client.update(desired.type, id, toUpdateBody(desired), label(desired));
       return outputsOf(await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest }, providerCode));
     }),
 

@@ -3,7 +3,6 @@ import { AmbiguousWriteError } from "../../client/errors";
 import { type EventHandler, handlerApiPath } from "../../schemas";
 import { fieldChanged, stateFromApi } from "./model";
 import type { HandlerState } from "./types";
-import { parseHandlerList } from "./validate";
 
 /**
  * Lost creates are recovered by looking for the handler DM may have made anyway. Two resources with the
@@ -66,7 +65,7 @@ export async function findCreatedHandler(
   notBefore: Date,
   where: string,
 ): Promise<string | undefined> {
-  const handlers = await client.list<EventHandler>(desired.domain, parseHandlerList);
+  const handlers = await client.list(desired.domain);
   // Where DM says when a handler was made, older ones cannot be ours (a minute of clock skew allowed).
   const earliest = notBefore.getTime() - 60_000;
   const matches = handlers.filter((handler) => {

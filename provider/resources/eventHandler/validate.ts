@@ -1,18 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { containsUnknown, isObject, isUnknown, unknownValue } from "../../canonical";
-import { failureAt } from "../../checkFailures";
-import { schemaFailures, valueOnPath } from "../../resource";
+import { failureAt, schemaFailures, valueOnPath } from "../../checkFailures";
 import {
-  type EventHandler,
   eventHandlerConfigurationSchema,
-  eventHandlerListSchema,
-  eventHandlerSchema,
   type HandlerKind,
   handlerIdPattern,
-  type HandlerTestResult,
-  handlerTestResultSchema,
-  issuePath,
   joinSecrets,
   type SecretMap,
   secretPaths,
@@ -89,20 +81,3 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
   }
   return failures;
 }
-
-function parser<T>(schema: z.ZodType<T>, what: string): (body: unknown) => T {
-  return (body) => {
-    const result = schema.safeParse(body);
-    if (!result.success) {
-      const first = result.error.issues[0];
-      throw new Error(
-        `Coiote DM returned an unexpected ${what}: ${first ? [issuePath(first.path), first.message].filter(Boolean).join(": ") : "invalid"}`,
-      );
-    }
-    return result.data;
-  };
-}
-
-export const parseHandler = parser<EventHandler>(eventHandlerSchema, "handler");
-export const parseHandlerList = parser<EventHandler[]>(eventHandlerListSchema, "handler list");
-export const parseTestResult = parser<HandlerTestResult>(handlerTestResultSchema, "test result");

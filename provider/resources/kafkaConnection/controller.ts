@@ -3,7 +3,6 @@ import { DmClient } from "../../client/dmClient";
 import { defineResource } from "../../resource";
 import { dmSettings } from "../../runtimeConfig";
 import { testOutcome } from "../../schemas";
-import { parseTestResult } from "../eventHandler/validate";
 import { renderProperties, validateKafkaConnection } from "./render";
 import { type ConnectionState, producerFields } from "./types";
 
@@ -28,7 +27,6 @@ async function apply(desired: ConnectionState): Promise<ConnectionState> {
           connectionConfig,
         },
         desired.domain,
-        parseTestResult,
         `"${name}"`,
       );
       lastVerification = testOutcome(result);
