@@ -1,5 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
 import { containsUnknown, isUnknown, sameValue } from "./canonical";
+import { schemaFailures } from "./checkFailures";
 import { redact } from "./client/redact";
 
 /**
@@ -34,7 +36,9 @@ export interface ResourceDefinition<Inputs extends object, Outputs extends objec
   sameField?: { [F in FieldOf<Inputs>]?: (olds: Outputs, news: Inputs) => boolean };
   /** A change the inputs cannot show (the resource wants an update though no input changed). */
   otherChange?: (olds: Outputs, news: Inputs) => boolean;
-  /** What is wrong with the inputs, judged on what is known (zod schemas: see checkFailures' schemaFailures). */
+  /** The inputs' zod schema: its issues are check failures, values not known yet skipped (schemaFailures). */
+  schema?: z.ZodType;
+  /** What else is wrong with the inputs, judged on what is known. */
   validate?: (news: Inputs) => pulumi.dynamic.CheckFailure[] | Promise<pulumi.dynamic.CheckFailure[]>;
   /** The valid inputs in canonical form. */
   check: (olds: Inputs | undefined, news: Inputs) => Inputs | Promise<Inputs>;
@@ -105,10 +109,10 @@ export function defineResource<Inputs extends object, Outputs extends object>(
       const secretValues = secretsOf(desired as Partial<Inputs & Outputs>).filter(
         (v): v is string => typeof v === "string" && !isUnknown(v),
       );
-      const failures = ((await definition.validate?.(desired)) ?? []).map((failure) => ({
-        ...failure,
-        reason: redact(failure.reason, secretValues),
-      }));
+      const failures = [
+        ...(definition.schema ? schemaFailures(definition.schema, desired) : []),
+        ...((await definition.validate?.(desired)) ?? []),
+      ].map((failure) => ({ ...failure, reason: redact(failure.reason, secretValues) }));
       if (failures.length > 0) return { failures };
       const inputs = await definition.check(previous, desired);
       return {

@@ -23,19 +23,29 @@ export function influxApis(
     ...options,
     transport: retryingTransport(new InfluxDB(options).transport, retry),
   });
+  /** One management call: its failure names the operation and holds no secret. */
+  const call = <T>(operation: string, request: Promise<T>): Promise<T> =>
+    request.catch((error: unknown) => influxError(operation, error, [settings.token]));
   return {
     settings,
     buckets: new BucketsAPI(influx),
     authorizations: new AuthorizationsAPI(influx),
     orgs: new OrgsAPI(influx),
+    call,
+    /** The same, for a call whose object may be gone: a 404 is undefined. */
+    callUnlessGone: <T>(operation: string, request: Promise<T>): Promise<T | undefined> =>
+      call(
+        operation,
+        request.catch((error: unknown) => {
+          if (error instanceof HttpError && error.statusCode === 404) return undefined;
+          throw error;
+        }),
+      ),
   };
 }
 export type InfluxApis = ReturnType<typeof influxApis>;
 
-export const isNotFound = (error: unknown) => error instanceof HttpError && error.statusCode === 404;
-
-/** Re-throws an InfluxDB error with the operation named and no secret in it. */
-export function influxError(operation: string, error: unknown, secrets: Array<string | undefined>): never {
+function influxError(operation: string, error: unknown, secrets: Array<string | undefined>): never {
   const detail =
     error instanceof HttpError
       ? `HTTP ${error.statusCode}: ${(error.json as { message?: string } | undefined)?.message ?? error.body ?? error.message}`
@@ -57,9 +67,7 @@ export async function resolveOrgId(
     throw new Error(
       "InfluxDB: no organization: set `org` on the resource or `pulumi config set influxdb:org <name>`",
     );
-  const found = await apis.orgs
-    .getOrgs({ org: name })
-    .catch((e: unknown) => influxError(`look up organization "${name}"`, e, [apis.settings.token]));
+  const found = await apis.call(`look up organization "${name}"`, apis.orgs.getOrgs({ org: name }));
   const id = found.orgs?.[0]?.id;
   if (!id) throw new Error(`InfluxDB: organization "${name}" not found`);
   return id;

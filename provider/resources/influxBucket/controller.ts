@@ -1,20 +1,9 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { containsUnknown, plainJson } from "../../canonical";
 import { defineResource } from "../../resource";
-import { influxApis, influxError, isNotFound, resolveOrgId } from "../../influx/client";
-import type { BucketState } from "./types";
+import { type InfluxApis, influxApis, resolveOrgId } from "../../influx/client";
+import { type BucketState, bucketInputsSchema } from "./types";
 
-const retentionRules = (seconds: number) =>
-  seconds > 0 ? [{ type: "expire" as const, everySeconds: seconds }] : [];
-
-/**
- * For PATCH: an empty list would leave the retention as it was, so "forever" is spelt as 0 seconds; and
- * shard-group duration 0 lets InfluxDB pick one that fits (else a shorter retention than the current
- * shard groups is refused with 422).
- */
-const retentionPatch = (seconds: number) => [
-  { type: "expire" as const, everySeconds: seconds, shardGroupDurationSeconds: 0 },
-];
+type InfluxBucket = NonNullable<Awaited<ReturnType<InfluxApis["buckets"]["getBucketsID"]>>>;
 
 function outputs(state: BucketState, orgId: string): BucketState {
   return plainJson({
@@ -25,23 +14,17 @@ function outputs(state: BucketState, orgId: string): BucketState {
   });
 }
 
-function validate(news: BucketState): pulumi.dynamic.CheckFailure[] {
-  const failures: pulumi.dynamic.CheckFailure[] = [];
-  if (!containsUnknown(news.name) && (typeof news.name !== "string" || news.name.trim() === "")) {
-    failures.push({ property: "name", reason: "must be a non-empty bucket name" });
-  }
-  const retention = news.retentionSeconds ?? 0;
-  if (
-    !containsUnknown(retention) &&
-    (!Number.isInteger(retention) || retention < 0 || (retention > 0 && retention < 3600))
-  ) {
-    failures.push({
-      property: "retentionSeconds",
-      reason: "must be 0 (keep forever) or a whole number of seconds of at least 3600",
-    });
-  }
-  return failures;
-}
+/** A bucket as InfluxDB holds it, in the state's terms. */
+const fromInflux = (bucket: InfluxBucket, props: Partial<BucketState> = {}): BucketState =>
+  outputs(
+    {
+      ...props,
+      name: bucket.name,
+      retentionSeconds: bucket.retentionRules?.[0]?.everySeconds ?? 0,
+      description: bucket.description || null,
+    },
+    bucket.orgID!,
+  );
 
 /**
  * The organization's id as an input: given, or looked up by name once and then kept while the name stays.
@@ -58,91 +41,66 @@ async function orgIdInput(olds: BucketState | undefined, news: BucketState): Pro
 
 async function update(id: string, olds: BucketState, desired: BucketState): Promise<BucketState> {
   const apis = influxApis();
-  await apis.buckets
-    .patchBucketsID({
-      bucketID: id,
-      body: {
-        name: desired.name,
-        description: desired.description ?? "",
-        retentionRules: retentionPatch(desired.retentionSeconds),
-      },
-    })
-    .catch((e: unknown) => influxError(`update bucket "${desired.name}" (${id})`, e, [apis.settings.token]));
+  // For PATCH an empty list would keep the old retention, so "forever" is 0 seconds; shard-group duration
+  // 0 lets InfluxDB pick one that fits (else a retention shorter than the shard groups is refused, 422).
+  const retentionRules = [
+    { type: "expire" as const, everySeconds: desired.retentionSeconds, shardGroupDurationSeconds: 0 },
+  ];
+  const body = { name: desired.name, description: desired.description ?? "", retentionRules };
+  await apis.call(
+    `update bucket "${desired.name}" (${id})`,
+    apis.buckets.patchBucketsID({ bucketID: id, body }),
+  );
   return outputs(desired, olds.orgId ?? desired.orgId!);
 }
 
 export const influxBucket = defineResource<BucketState, BucketState>({
   replaceFields: ["org", "orgId"],
   updateFields: ["name", "retentionSeconds", "description"],
-  validate,
+  schema: bucketInputsSchema,
   async check(olds, news) {
     const orgId = await orgIdInput(olds, news);
-    return plainJson({
-      ...news,
-      orgId,
-      retentionSeconds: news.retentionSeconds ?? 0,
-      description: news.description ?? null,
-    });
+    return outputs(news, orgId!);
   },
 
   async create(desired) {
     const apis = influxApis();
-    const secrets = [apis.settings.token];
     if (desired.adoptId) {
-      const existing = await apis.buckets
-        .getBucketsID({ bucketID: desired.adoptId })
-        .catch((e: unknown) => influxError(`adopt bucket ${desired.adoptId}`, e, secrets));
-      const current = outputs(
-        {
-          name: existing.name,
-          retentionSeconds: existing.retentionRules?.[0]?.everySeconds ?? 0,
-          description: existing.description ?? null,
-        },
-        existing.orgID!,
-      );
-      return {
-        id: desired.adoptId,
-        outs: await update(desired.adoptId, current, { ...desired, orgId: existing.orgID! }),
-      };
+      const bucketID = desired.adoptId;
+      const existing = await apis.call(`adopt bucket ${bucketID}`, apis.buckets.getBucketsID({ bucketID }));
+      const outs = await update(bucketID, fromInflux(existing), { ...desired, orgId: existing.orgID! });
+      return { id: bucketID, outs };
     }
     const orgID = await resolveOrgId(apis, desired.orgId, desired.org);
-    const bucket = await apis.buckets
-      .postBuckets({
-        body: {
-          orgID,
-          name: desired.name,
-          description: desired.description ?? undefined,
-          retentionRules: retentionRules(desired.retentionSeconds),
-        },
-      })
-      .catch((e: unknown) => influxError(`create bucket "${desired.name}"`, e, secrets));
+    const { retentionSeconds: seconds } = desired;
+    const body = {
+      orgID,
+      name: desired.name,
+      description: desired.description ?? undefined,
+      retentionRules: seconds > 0 ? [{ type: "expire" as const, everySeconds: seconds }] : [],
+    };
+    const bucket = await apis.call(`create bucket "${desired.name}"`, apis.buckets.postBuckets({ body }));
     return { id: bucket.id!, outs: outputs(desired, orgID) };
   },
 
   async read(id, props) {
     const apis = influxApis();
-    try {
-      const bucket = await apis.buckets.getBucketsID({ bucketID: id });
-      const state: BucketState = {
-        ...props,
-        name: bucket.name,
-        retentionSeconds: bucket.retentionRules?.[0]?.everySeconds ?? 0,
-        description: bucket.description || null,
-      };
-      const outs = outputs(state, bucket.orgID!);
-      return { id, props: outs, inputs: outs };
-    } catch (error) {
-      if (isNotFound(error)) return {};
-      return influxError(`read bucket ${id}`, error, [apis.settings.token]);
-    }
+    const bucket = await apis.callUnlessGone(
+      `read bucket ${id}`,
+      apis.buckets.getBucketsID({ bucketID: id }),
+    );
+    if (!bucket) return {};
+    const outs = fromInflux(bucket, props);
+    return { id, props: outs, inputs: outs };
   },
 
   update,
 
   async delete(id, props) {
     const apis = influxApis();
-    await apis.buckets.deleteBucketsID({ bucketID: id }).catch((e: unknown) => {
-      if (!isNotFound(e)) influxError(`delete bucket "${props.name}" (${id})`, e, [apis.settings.token]);
-    });
+    await apis.callUnlessGone(
+      `delete bucket "${props.name}" (${id})`,
+      apis.buckets.deleteBucketsID({ bucketID: id }),
+    );
   },
 });

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 export interface Permission {
   action: "read" | "write";
   resource: { type: string; id?: string; orgID?: string };
@@ -17,3 +19,23 @@ export interface TokenState {
   rotation?: string;
   token?: string;
 }
+
+const resourceType = "must name a resource type, e.g. buckets";
+const atLeastOne = "must list at least one permission";
+
+/** What check refuses, property by property (values not known yet are skipped). */
+export const tokenInputsSchema = z.looseObject({
+  permissions: z
+    .array(
+      z.looseObject({
+        action: z.enum(["read", "write"], { error: 'must be "read" or "write"' }),
+        resource: z.looseObject(
+          { type: z.string({ error: resourceType }).min(1, resourceType) },
+          { error: resourceType },
+        ),
+      }),
+      { error: atLeastOne },
+    )
+    .min(1, atLeastOne),
+  status: z.enum(["active", "inactive"], { error: 'must be "active" or "inactive"' }).nullish(),
+});
