@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EventHandler, type EventHandlerLastTest, type LifecycleEventType } from "./eventHandler";
+import { EventHandler, type EventHandlerLastTest, type FilterArgs } from "./eventHandler";
 import { InfluxBucket, InfluxToken } from "./influxdb";
 
 /**
@@ -65,20 +65,7 @@ export interface InfluxBucketIntegrationArgs {
      * Which events are written: telemetry paths or lifecycle event types; the type also picks the default
      * body. Changing it updates the handler in place.
      */
-    filter: pulumi.Input<
-      | {
-          /** Telemetry: the values of the given LwM2M paths. */
-          type: "telemetry";
-          /** LwM2M paths (e.g. "/3303/0/5700", "/3303"), at least one. Changing them updates the handler in place. */
-          lwm2mUrls: pulumi.Input<pulumi.Input<string>[]>;
-        }
-      | {
-          /** Lifecycle: the device events of the given types. */
-          type: "lifecycle";
-          /** Lifecycle event types, at least one. Changing them updates the handler in place. */
-          eventTypes: pulumi.Input<pulumi.Input<LifecycleEventType>[]>;
-        }
-    >;
+    filter: pulumi.Input<FilterArgs>;
     /**
      * Quote telemetry values, for string resources. Choose before data arrives: InfluxDB fixes a field's
      * type with its first point.

@@ -1,18 +1,10 @@
 import { containsUnknown, isObject, plainJson } from "../../canonical";
 import { DmClient } from "../../client/dmClient";
-import { AmbiguousWriteError } from "../../client/errors";
-import { sleep } from "../../client/retry";
 import { defineResource } from "../../resource";
 import { defaultDomain, dmSettings } from "../../runtimeConfig";
 import { normalizeDomain, type TestOutcome, testOutcome } from "../../schemas";
 import { canonicalState, fieldChanged, stateFromApi, toCreateBody, toUpdateBody } from "./model";
-import {
-  AmbiguousCreateError,
-  claimHandler,
-  findCreatedHandler,
-  lostCreateError,
-  oneCreateAtATime,
-} from "./reconcile";
+import { claimHandler, createWithoutDuplicates } from "./reconcile";
 import { type HandlerState, replaceFields, updatableFields } from "./types";
 import { validateHandlerInputs } from "./validate";
 
@@ -83,58 +75,6 @@ async function testIfAsked(
   return tested;
 }
 
-/** Where a handler lives, for messages: "in domain /acme/", or the token's own domain when none is set. */
-const whereOf = (state: HandlerState) =>
-  state.domain ? `in domain ${state.domain}` : "in the token's default domain";
-
-/**
- * Creates the handler once. When the answer is lost (dropped connection, timeout, 5xx) the write may or
- * may not have happened, so before trying again it looks for the handler, giving a slow server a few
- * seconds to finish; only when it is surely absent does it send the create again. Look-alike creates run
- * one at a time and every id is claimed, so two resources never end up holding the same handler.
- */
-function createWithoutDuplicates(client: DmClient, desired: HandlerState): Promise<string> {
-  return oneCreateAtATime(desired, async () => {
-    const maxAttempts = 3;
-    for (let attempt = 1; ; attempt++) {
-      const startedAt = new Date();
-      try {
-        const id = await client.create(desired.type, toCreateBody(desired), desired.domain, label(desired));
-        claimHandler(id);
-        return id;
-      } catch (error) {
-        if (!(error instanceof AmbiguousWriteError)) throw error;
-        const found = await searchAfterLostCreate(client, desired, startedAt, error);
-        if (found) return found;
-        if (attempt >= maxAttempts) throw lostCreateError(client, desired, whereOf(desired), error);
-      }
-    }
-  });
-}
-
-/**
- * Looks for the handler a lost create may have made, giving a slow server a few seconds. A failing search
- * must not hide that the handler may exist, so its error says so (a found ambiguity is already explicit).
- */
-async function searchAfterLostCreate(
-  client: DmClient,
-  desired: HandlerState,
-  startedAt: Date,
-  createError: AmbiguousWriteError,
-): Promise<string | undefined> {
-  for (const waitMs of [0, 1_000, 3_000]) {
-    await sleep(waitMs);
-    try {
-      const found = await findCreatedHandler(client, desired, startedAt, whereOf(desired));
-      if (found) return found;
-    } catch (searchError) {
-      if (searchError instanceof AmbiguousCreateError) throw searchError;
-      throw lostCreateError(client, desired, whereOf(desired), createError, searchError);
-    }
-  }
-  return undefined;
-}
-
 /** Takes over an existing handler: one PUT if it differs from the code, none if it already matches. */
 async function adopt(client: DmClient, id: string, desired: HandlerState): Promise<string> {
   // Claimed before anything else, so a lost create's search elsewhere in this run never takes it.
@@ -192,7 +132,7 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
     withClient(desired, async (client) => {
       const id = desired.adoptId
         ? await adopt(client, desired.adoptId, desired)
-        : await createWithoutDuplicates(client, desired);
+        : await createWithoutDuplicates(client, desired, label(desired));
       const state = await testIfAsked(client, id, desired, providerCode);
       return { id, outs: outputsOf(state) };
     }),

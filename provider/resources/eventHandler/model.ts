@@ -65,15 +65,23 @@ export function fieldChanged(olds: HandlerState, news: HandlerState, field: keyo
 
 /** The JSON body for create (and for test/webhook|kafka): secrets joined back in. */
 export function toCreateBody(state: HandlerState): Record<string, unknown> {
-  const s = canonicalState(state);
+  return apiBody(canonicalState(state), (config, secrets) => joinSecrets(config, secrets));
+}
+
+/** A state's DM fields (the configuration DM keeps) with the secrets joined into connectionConfig by `join`. */
+export function apiBody(
+  state: HandlerState,
+  join: (config: Record<string, unknown>, secrets: SecretMap) => unknown,
+): Record<string, unknown> {
+  const { type, name, enabled, description, filter, allowFailures } = state;
   return {
-    type: s.type,
-    name: s.name,
-    enabled: s.enabled,
-    description: s.description,
-    filter: s.filter,
-    connectionConfig: joinSecrets(s.connectionConfig, s.secrets),
-    allowFailures: s.allowFailures,
+    type,
+    name,
+    enabled,
+    description,
+    filter,
+    connectionConfig: join(state.connectionConfig, state.secrets),
+    allowFailures,
   };
 }
 

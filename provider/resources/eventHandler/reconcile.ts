@@ -1,7 +1,8 @@
 import type { DmClient } from "../../client/dmClient";
 import { AmbiguousWriteError } from "../../client/errors";
+import { sleep } from "../../client/retry";
 import { type EventHandler, handlerApiPath } from "../../schemas";
-import { fieldChanged, stateFromApi } from "./model";
+import { fieldChanged, stateFromApi, toCreateBody } from "./model";
 import type { HandlerState } from "./types";
 
 /**
@@ -24,7 +25,7 @@ export function claimHandler(id: string): void {
  * Runs `action` after every earlier create of a handler with the same type, domain and name has finished.
  * Handlers that differ in any of these never match each other's search, so they still run in parallel.
  */
-export function oneCreateAtATime<T>(desired: HandlerState, action: () => Promise<T>): Promise<T> {
+function oneCreateAtATime<T>(desired: HandlerState, action: () => Promise<T>): Promise<T> {
   const key = JSON.stringify([desired.type, desired.domain ?? "", desired.name]);
   const run = (createQueues.get(key) ?? Promise.resolve()).then(action, action);
   const settled = run.then(
@@ -39,14 +40,54 @@ export function oneCreateAtATime<T>(desired: HandlerState, action: () => Promise
 }
 
 /** Several unclaimed handlers match a lost create: the provider will not guess which one it made. */
-export class AmbiguousCreateError extends Error {
+class AmbiguousCreateError extends Error {
   override name = "AmbiguousCreateError";
 }
 
-function ambiguity(desired: HandlerState, where: string, candidates: EventHandler[]): AmbiguousCreateError {
+/** Where a handler lives, for messages: "in domain /acme/", or the token's own domain when none is set. */
+const whereOf = (state: HandlerState) =>
+  state.domain ? `in domain ${state.domain}` : "in the token's default domain";
+
+/**
+ * Creates the handler once. When the answer is lost (dropped connection, timeout, 5xx) the write may or
+ * may not have happened, so before trying again it looks for the handler, giving a slow server a few
+ * seconds to finish; only when it is surely absent does it send the create again. Look-alike creates run
+ * one at a time and every id is claimed, so two resources never end up holding the same handler.
+ */
+export function createWithoutDuplicates(
+  client: DmClient,
+  desired: HandlerState,
+  label: string,
+): Promise<string> {
+  return oneCreateAtATime(desired, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = new Date();
+      try {
+        const id = await client.create(desired.type, toCreateBody(desired), desired.domain, label);
+        claimHandler(id);
+        return id;
+      } catch (error) {
+        if (!(error instanceof AmbiguousWriteError)) throw error;
+        for (const waitMs of [0, 1_000, 3_000]) {
+          await sleep(waitMs);
+          // A failing search must not hide that the handler may exist, so its error says so.
+          const found = await findCreatedHandler(client, desired, startedAt).catch((searchError: unknown) => {
+            throw searchError instanceof AmbiguousCreateError
+              ? searchError
+              : lostCreateError(client, desired, error, searchError);
+          });
+          if (found) return found;
+        }
+        if (attempt >= 3) throw lostCreateError(client, desired, error);
+      }
+    }
+  });
+}
+
+function ambiguity(desired: HandlerState, candidates: EventHandler[]): AmbiguousCreateError {
   const list = candidates.map((h) => `${h.id}${h.createdAt ? ` (created ${h.createdAt})` : ""}`).join(", ");
   return new AmbiguousCreateError(
-    `Coiote DM: the answer to create ${desired.type} handler ${JSON.stringify(desired.name)} ${where} was lost, ` +
+    `Coiote DM: the answer to create ${desired.type} handler ${JSON.stringify(desired.name)} ${whereOf(desired)} was lost, ` +
       `and ${candidates.length} handlers in DM match it that no other resource holds: ${list}. ` +
       "The provider cannot tell which one this create made. Set adoptId to the id of the one to keep on this " +
       `resource, delete the others (DELETE ${handlerApiPath}/<id>), and run \`pulumi up\` again.`,
@@ -59,11 +100,10 @@ function ambiguity(desired: HandlerState, where: string, candidates: EventHandle
  * (secrets aside: DM masks them) and is held by no other resource of this process. Throws
  * AmbiguousCreateError when several match.
  */
-export async function findCreatedHandler(
+async function findCreatedHandler(
   client: DmClient,
   desired: HandlerState,
   notBefore: Date,
-  where: string,
 ): Promise<string | undefined> {
   const handlers = await client.list(desired.domain);
   // Where DM says when a handler was made, older ones cannot be ours (a minute of clock skew allowed).
@@ -76,7 +116,7 @@ export async function findCreatedHandler(
       (field) => !fieldChanged(current, desired, field),
     );
   });
-  if (matches.length > 1) throw ambiguity(desired, where, matches);
+  if (matches.length > 1) throw ambiguity(desired, matches);
   const found = matches[0]?.id;
   if (found) claimHandler(found);
   return found;
@@ -90,10 +130,9 @@ const withoutPrefix = (message: string) =>
  * nothing. DM may hold a handler the stack does not know, so the message names it and says how to take it
  * over, since a plain retry would create a second one.
  */
-export function lostCreateError(
+function lostCreateError(
   client: DmClient,
   desired: HandlerState,
-  where: string,
   createError: AmbiguousWriteError,
   searchError?: unknown,
 ): AmbiguousWriteError {
@@ -103,7 +142,7 @@ export function lostCreateError(
       ? "and looking for it found nothing yet"
       : `and looking for it failed (${withoutPrefix(searchError instanceof Error ? searchError.message : String(searchError))})`;
   return new AmbiguousWriteError(
-    `Coiote DM: create ${desired.type} handler ${name} ${where} may have happened: its answer was lost ` +
+    `Coiote DM: create ${desired.type} handler ${name} ${whereOf(desired)} may have happened: its answer was lost ` +
       `(${withoutPrefix(createError.message)}), ${search}. DM may hold this handler while the stack does not. ` +
       `Find it with GET ${client.listUrl(desired.domain)} (a ${desired.type} handler named ${name}); if it is there, ` +
       'set adoptId: "<its id>" on this resource and run `pulumi up` again to take it over (without adoptId ' +

@@ -10,6 +10,7 @@ import {
   secretPaths,
   withDefaults,
 } from "../../schemas";
+import { apiBody } from "./model";
 import type { HandlerState } from "./types";
 
 /**
@@ -47,16 +48,8 @@ export function validateHandlerInputs(news: HandlerState): pulumi.dynamic.CheckF
   const secretValues = Object.values(secrets).filter((v): v is string => typeof v === "string");
   const filled = withDefaults(news);
   const body = {
-    type: filled.type,
-    name: filled.name,
-    enabled: filled.enabled,
-    description: filled.description,
+    ...apiBody(filled, (config) => (isObject(config) ? joinSecrets(config, secrets) : config)),
     domain: filled.domain ?? null,
-    filter: filled.filter,
-    connectionConfig: isObject(filled.connectionConfig)
-      ? joinSecrets(filled.connectionConfig, secrets)
-      : filled.connectionConfig,
-    allowFailures: filled.allowFailures,
   };
   failures.push(
     ...schemaFailures(eventHandlerConfigurationSchema, body, {
