@@ -38,15 +38,18 @@ const keys = {
   retryBudgetSeconds: ["coiote:retryBudgetSeconds", "COIOTE_RETRY_BUDGET_SECONDS"],
 } as const;
 
-function lookup(
+/** A setting from stack config, else from the environment variable that stands in for it; "" is unset. */
+export function setting(
   source: ConfigSource | undefined,
   env: NodeJS.ProcessEnv,
-  name: keyof typeof keys,
+  [configKey, envKey]: readonly [string, string],
 ): string | undefined {
-  const [configKey, envKey] = keys[name];
   const value = source?.get(configKey) ?? env[envKey];
-  return value === undefined || value === "" ? undefined : value;
+  return value === "" ? undefined : value;
 }
+
+const lookup = (source: ConfigSource | undefined, env: NodeJS.ProcessEnv, name: keyof typeof keys) =>
+  setting(source, env, keys[name]);
 
 /** A positive number of seconds from config, in milliseconds; `fallbackSeconds` when unset. */
 function positiveSeconds(raw: string | undefined, name: string, fallbackSeconds: number): number {

@@ -1,4 +1,4 @@
-import { ConfigurationError, type ConfigSource } from "./config";
+import { ConfigurationError, type ConfigSource, setting } from "./config";
 
 /** InfluxDB connection for the bucket and token resources, read at run time like the DM settings. */
 export interface InfluxSettings {
@@ -18,11 +18,7 @@ export function readInfluxSettings(
   source: ConfigSource | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): InfluxSettings {
-  const get = (name: keyof typeof keys) => {
-    const [configKey, envKey] = keys[name];
-    const value = source?.get(configKey) ?? env[envKey];
-    return value === "" ? undefined : value;
-  };
+  const get = (name: keyof typeof keys) => setting(source, env, keys[name]);
   const url = get("url");
   const token = get("token");
   if (!url || !token) {

@@ -4,7 +4,8 @@ import { domainPattern, domainPatternMessage, dotSegmentMessage, hasDotSegment }
 import { kafkaConnectionConfigSchema } from "./kafkaConnectionConfig";
 import { webhookConnectionConfigSchema } from "./webhookConnectionConfig";
 
-const common = {
+/** The fields of a handler's configuration besides type and connectionConfig (the PUT body's too). */
+export const handlerFields = {
   name: z
     .string({ error: "must be a string" })
     .trim()
@@ -30,10 +31,14 @@ export const eventHandlerConfigurationSchema = z.discriminatedUnion(
   [
     z.strictObject({
       type: z.literal("webhook"),
-      ...common,
+      ...handlerFields,
       connectionConfig: webhookConnectionConfigSchema,
     }),
-    z.strictObject({ type: z.literal("kafka"), ...common, connectionConfig: kafkaConnectionConfigSchema }),
+    z.strictObject({
+      type: z.literal("kafka"),
+      ...handlerFields,
+      connectionConfig: kafkaConnectionConfigSchema,
+    }),
   ],
   { error: 'type must be "webhook" or "kafka"' },
 );

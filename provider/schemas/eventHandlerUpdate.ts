@@ -1,22 +1,15 @@
 import { z } from "zod";
-import { filterSchema } from "./filter";
+import { handlerFields } from "./eventHandlerConfiguration";
 import { kafkaConnectionConfigSchema } from "./kafkaConnectionConfig";
 import { webhookConnectionConfigSchema } from "./webhookConnectionConfig";
 
+const { name, enabled, description, filter, allowFailures } = handlerFields;
 const fields = {
-  name: z
-    .string({ error: "must be a string" })
-    .trim()
-    .min(1, { error: "must not be empty" })
-    .max(256, { error: "must be at most 256 characters" })
-    .nullish(),
-  enabled: z.boolean({ error: "must be true or false" }).nullish(),
-  description: z
-    .string({ error: "must be a string" })
-    .max(1024, { error: "must be at most 1024 characters" })
-    .nullish(),
-  filter: filterSchema.nullish(),
-  allowFailures: z.boolean({ error: "must be true or false" }).nullish(),
+  name: name.nullish(),
+  enabled: enabled.nullish(),
+  description,
+  filter: filter.nullish(),
+  allowFailures,
 };
 
 /**
