@@ -175,6 +175,7 @@ export class Dispatcher {
         return record;
       },
       skipped,
+      config.type === "kafka", // records sent together go out in one produce request (platformaticKafka.ts)
     );
   }
 

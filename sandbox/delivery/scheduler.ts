@@ -6,7 +6,8 @@
  * - beyond that one, a key takes slots from a shared pool (`shared`), at most `perKey` in flight in all;
  * - at most `queueLimit` deliveries wait in all; past it the oldest waiting delivery of the longest queue
  *   (the key flooding the sandbox) is dropped, so memory stays flat under any event storm.
- * Deliveries in flight are therefore at most `shared` plus one per key with work.
+ * Deliveries in flight are therefore at most `shared` plus one per key with work. A slot may carry up to
+ * `batchLimit` batchable deliveries of its key at once (Kafka records, which go out in one produce request).
  * Hand-written because the maintained npm limiters are ESM-only and this package is CommonJS.
  */
 
@@ -16,10 +17,12 @@ interface Job<T> {
   skip: (reason: string) => T;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+  batchable: boolean;
 }
 
 interface Running {
   controller: AbortController;
+  jobs: number;
 }
 
 export interface SchedulerStats {
@@ -45,12 +48,18 @@ export class FairScheduler {
     private readonly shared: number,
     private readonly perKey: number,
     private readonly queueLimit: number,
+    private readonly batchLimit = 500,
   ) {}
 
-  run<T>(key: string, task: (signal: AbortSignal) => Promise<T>, skip: (reason: string) => T): Promise<T> {
+  run<T>(
+    key: string,
+    task: (signal: AbortSignal) => Promise<T>,
+    skip: (reason: string) => T,
+    batchable = false,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queue = this.queues.get(key) ?? [];
-      queue.push({ task, skip, resolve, reject } as Job<unknown>);
+      queue.push({ task, skip, resolve, reject, batchable } as Job<unknown>);
       this.queues.set(key, queue);
       this.queued++;
       this.pump();
@@ -66,11 +75,10 @@ export class FairScheduler {
       job.resolve(job.skip(reason));
     }
     this.queues.delete(key);
-    for (const running of this.running.get(key) ?? []) {
-      if (running.controller.signal.aborted) continue; // cancelled before, still winding down
-      this.cancelled++;
-      running.controller.abort(reason);
-    }
+    const running = this.running.get(key) ?? [];
+    // Not those cancelled before and still winding down.
+    for (const { controller, jobs } of running) if (!controller.signal.aborted) this.cancelled += jobs;
+    for (const { controller } of running) controller.abort(reason);
   }
 
   cancelAll(reason: string): void {
@@ -79,7 +87,7 @@ export class FairScheduler {
 
   stats(): SchedulerStats {
     let inFlight = 0;
-    for (const set of this.running.values()) inFlight += set.size;
+    for (const set of this.running.values()) for (const running of set) inFlight += running.jobs;
     return {
       queued: this.queued,
       inFlight,
@@ -100,32 +108,41 @@ export class FairScheduler {
       for (const key of [...this.queues.keys()]) {
         if (!this.canStart(key)) continue;
         const queue = this.queues.get(key)!;
-        const job = queue.shift()!;
+        let count = 1;
+        while (
+          count < Math.min(queue.length, this.batchLimit) &&
+          queue[0]!.batchable &&
+          queue[count]!.batchable
+        )
+          count++;
+        const jobs = queue.splice(0, count);
         this.queues.delete(key);
         if (queue.length > 0) this.queues.set(key, queue); // to the back of the turn order
-        this.queued--;
-        this.start(key, job);
+        this.queued -= count;
+        this.start(key, jobs);
         started = true;
       }
     }
   }
 
-  private start(key: string, job: Job<unknown>): void {
+  private start(key: string, jobs: Job<unknown>[]): void {
     const set = this.running.get(key) ?? new Set<Running>();
     this.running.set(key, set);
     // Shared slots in use = Σ max(0, in flight − 1): a key's first delivery is on its own slot.
     if (set.size >= 1) this.sharedInUse++;
-    const running: Running = { controller: new AbortController() };
+    // A key's deliveries are cancelled together: they share a controller (a new one once it has fired).
+    const shared = set.values().next().value?.controller;
+    const controller = shared && !shared.signal.aborted ? shared : new AbortController();
+    const running: Running = { controller, jobs: jobs.length };
     set.add(running);
-    job
-      .task(running.controller.signal)
-      .then(job.resolve, job.reject)
-      .finally(() => {
-        if (set.size >= 2) this.sharedInUse--;
-        set.delete(running);
-        if (set.size === 0 && this.running.get(key) === set) this.running.delete(key);
-        this.pump();
-      });
+    void Promise.all(
+      jobs.map((job) => job.task(running.controller.signal).then(job.resolve, job.reject)),
+    ).finally(() => {
+      if (set.size >= 2) this.sharedInUse--;
+      set.delete(running);
+      if (set.size === 0 && this.running.get(key) === set) this.running.delete(key);
+      this.pump();
+    });
   }
 
   private dropOldestOfLongest(): void {

@@ -1,10 +1,10 @@
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { isReservedHeaderName, type WebhookConnectionConfig } from "../../provider/schemas";
 import { maskUriIn, maskUriPassword } from "../uriPassword";
 import type { DeviceEvent } from "./events";
 import { RefusedTarget } from "./guardedAgent";
 import { redactHeaders } from "./redact";
-import { defaultTemplates, influxTemplates, render, renderHeaders, variablesOf } from "./templates";
+import { defaultTemplates, influxTemplates, memo, render, renderHeaders, variablesOf } from "./templates";
 
 export interface DeliveryOutcome {
   ok: boolean;
@@ -63,6 +63,13 @@ export interface WebhookTransport {
   signal: AbortSignal;
 }
 
+/** A URI as the log shows it (password masked), and where undici sends it: worked out once per URI. */
+const maskedUri = memo(maskUriPassword);
+const originAndPath = memo((uri) => {
+  const url = new URL(uri);
+  return { origin: url.origin, path: `${url.pathname}${url.search}` };
+});
+
 export async function deliverWebhook(
   config: WebhookConnectionConfig,
   event: DeviceEvent,
@@ -70,17 +77,28 @@ export async function deliverWebhook(
 ): Promise<DeliveryOutcome> {
   const { method, body, headers } = buildWebhookRequest(config, event);
   // The log shows the URI with its password masked, and no secret header values.
-  const target = maskUriPassword(config.uri);
+  const target = maskedUri(config.uri);
   const outcome = { target, headers: redactHeaders(headers) };
+  // A timer cleared on the answer: AbortSignal.timeout() would fire, and allocate, after every delivery.
+  const controller = new AbortController();
+  const cancel = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", cancel);
+  if (signal.aborted) cancel();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    timeoutMs,
+  );
   try {
-    const response = await request(config.uri, {
+    const { origin, path } = originAndPath(config.uri);
+    const response = await agent.request({
+      origin,
+      path,
       method: method as "POST" | "PUT" | "PATCH",
       headers,
       body,
-      dispatcher: agent,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]),
+      signal: controller.signal,
     });
     await response.body.dump();
     const ok = response.statusCode >= 200 && response.statusCode < 300;
@@ -99,5 +117,8 @@ export async function deliverWebhook(
       ok: false,
       error: maskUriIn(`could not reach ${config.uri}: ${reason}`, config.uri),
     };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", cancel);
   }
 }
