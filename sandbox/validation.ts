@@ -6,36 +6,46 @@ import {
   isReservedNonAuthHeader,
   issuePath,
   kafkaHandlerUpdateSchema,
-  type KafkaHandlerUpdate,
   maxCustomHeaders,
   webhookHandlerUpdateSchema,
-  type WebhookHandlerUpdate,
 } from "../provider/schemas";
 import { codes, DmError } from "./errors";
-
-/** `filter.lwm2mUrls[0]`: the same property paths the provider reports at preview; "body" for the whole. */
-export function bodyPath(path: readonly PropertyKey[]): string {
-  return issuePath(path) || "body";
-}
+import type { StoredHandler } from "./store";
 
 /**
  * Zod issues as DM's answer: 4003 for a malformed LwM2M path (as DM documents), 4000 for everything else,
  * an empty `lwm2mUrls` list included (no path is wrong there; the payload is).
  */
 export function invalidPayload(error: z.ZodError): DmError {
-  const issues = error.issues.slice(0, 3).map((issue) => `${bodyPath(issue.path)}: ${issue.message}`);
   const lwm2m = error.issues.some((issue) => {
     const at = issue.path.indexOf("lwm2mUrls");
     return at >= 0 && typeof issue.path[at + 1] === "number";
   });
   return new DmError(
     lwm2m ? codes.invalidLwm2mUrlOrNoKafkaProperty : codes.invalidPayload,
-    `invalid payload: ${issues.join("; ")}`,
+    `invalid payload: ${issueList(error.issues.slice(0, 3))}`,
   );
 }
 
+/** Zod issues as one line: `path: message; path: message`. */
+export function issueList(issues: readonly z.core.$ZodIssue[]): string {
+  // `filter.lwm2mUrls[0]`: the same property paths the provider reports at preview; "body" for the whole.
+  return issues.map((issue) => `${issuePath(issue.path) || "body"}: ${issue.message}`).join("; ");
+}
+
+/** The schema's output, or `toError`'s DmError for its issues. */
+export function parseOr<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  toError: typeof invalidPayload,
+): z.output<S> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw toError(result.error);
+  return result.data;
+}
+
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
@@ -77,27 +87,38 @@ function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
   return parsed;
 }
 
-/** A create (or test-new) body, validated as DM does; throws a DmError with the documented code. */
-export function parseConfiguration(body: unknown, strict: boolean): EventHandlerConfiguration {
-  const parse = (input: unknown) => {
-    const result = eventHandlerConfigurationSchema.safeParse(input);
-    if (!result.success) throw invalidPayload(result.error);
-    return result.data;
-  };
+/** As DM validates: the shared schema (outside strict mode with DM's reserved header names let through). */
+function parseDm<S extends z.ZodType>(schema: S, body: unknown, strict: boolean): z.output<S> {
+  const parse = (input: unknown) => parseOr(schema, input, invalidPayload);
   return strict ? parse(body) : parseLeniently(body, parse);
 }
 
-/** A PUT body for a handler of this kind: partial, `null` = unchanged, no `type` or `domain`. */
-export function parseUpdate(
-  kind: "webhook" | "kafka",
+/** A create (or test-new) body, validated as DM does; throws a DmError with the documented code. */
+export function parseConfiguration(body: unknown, strict: boolean): EventHandlerConfiguration {
+  return parseDm(eventHandlerConfigurationSchema, body, strict);
+}
+
+const updateSchemas = { webhook: webhookHandlerUpdateSchema, kafka: kafkaHandlerUpdateSchema };
+type Bookkeeping = Partial<Pick<StoredHandler, "status" | "consecutiveFailures">>;
+
+/**
+ * `current` with a DM PUT body merged in (`null` or absent = unchanged, connectionConfig replaced whole)
+ * and validated again as a whole configuration; `bookkeeping` sets the status (`enabledGiven`: the body
+ * set `enabled`).
+ */
+export function mergeUpdate(
+  current: StoredHandler,
   body: unknown,
   strict: boolean,
-): WebhookHandlerUpdate | KafkaHandlerUpdate {
-  const schema = kind === "webhook" ? webhookHandlerUpdateSchema : kafkaHandlerUpdateSchema;
-  const parse = (input: unknown) => {
-    const result = schema.safeParse(input);
-    if (!result.success) throw invalidPayload(result.error);
-    return result.data;
-  };
-  return strict ? parse(body) : parseLeniently(body, parse);
+  bookkeeping: (config: EventHandlerConfiguration, enabledGiven: boolean) => Bookkeeping,
+): StoredHandler {
+  // A PUT body for a handler of this kind: partial, `null` = unchanged, no `type` or `domain`.
+  const update = parseDm(updateSchemas[current.type], body, strict);
+  const merged: Json = { ...current };
+  for (const [field, value] of Object.entries(update))
+    if (value !== null && value !== undefined) merged[field] = value;
+  const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
+  const config = parseConfiguration(configPart, strict);
+  const kept = { id, domain, createdAt, status, consecutiveFailures };
+  return { ...config, ...kept, ...bookkeeping(config, update.enabled != null) };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Authenticator } from "../auth";
 import type { Dispatcher } from "../delivery/dispatcher";
@@ -9,8 +9,8 @@ import { codes, DmError } from "../errors";
 import { faultSchema, type FaultInjector } from "../faults";
 import { present } from "../present";
 import type { RequestLog } from "../requestLog";
-import type { Store, StoredHandler } from "../store";
-import { bodyPath, parseConfiguration, parseUpdate } from "../validation";
+import type { Store } from "../store";
+import { issueList, mergeUpdate, parseOr } from "../validation";
 
 export const adminPrefix = "/__sandbox";
 
@@ -41,14 +41,20 @@ const noBodySchema = z.strictObject({}, { error: "this call takes no body" }).op
 const readOnlyFields = ["id", "type", "domain", "createdAt", "status", "consecutiveFailures"] as const;
 
 function parseOr400<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new DmError(
-      codes.invalidPayload,
-      parsed.error.issues.map((i) => `${bodyPath(i.path)}: ${i.message}`).join("; "),
-    );
-  }
-  return parsed.data;
+  return parseOr(schema, body, (error) => new DmError(codes.invalidPayload, issueList(error.issues)));
+}
+
+/** Route options for the calls that take no body: checked before the route runs. */
+const noBody = {
+  ...bodyless,
+  preValidation: async (request: FastifyRequest) => void parseOr400(noBodySchema, request.body),
+};
+
+/** The domain of `/__sandbox/domains/<domain>/kafka`, as written. */
+function kafkaDomain(request: FastifyRequest<{ Params: { "*": string } }>): string {
+  const match = /^(.*)\/kafka$/.exec(request.params["*"]);
+  if (!match) throw new DmError(codes.notFound, `use ${request.method} /__sandbox/domains/<domain>/kafka`);
+  return match[1]!;
 }
 
 /**
@@ -77,19 +83,16 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   });
 
   app.put<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, async (request) => {
-    const match = /^(.*)\/kafka$/.exec(request.params["*"]);
-    if (!match) throw new DmError(codes.notFound, "use PUT /__sandbox/domains/<domain>/kafka");
-    const domain = parseDomain(match[1]!);
+    const domain = parseDomain(kafkaDomain(request));
     const { properties } = parseOr400(domainKafkaSchema, request.body);
     store.setDomainKafkaProperties(domain, properties);
     return { domain, properties };
   });
 
   app.delete<{ Params: { "*": string } }>(`${adminPrefix}/domains/*`, bodyless, async (request) => {
-    const match = /^(.*)\/kafka$/.exec(request.params["*"]);
-    if (!match) throw new DmError(codes.notFound, "use DELETE /__sandbox/domains/<domain>/kafka");
+    const domain = kafkaDomain(request);
     parseOr400(noBodySchema, request.body);
-    store.setDomainKafkaProperties(parseDomain(match[1]!), undefined);
+    store.setDomainKafkaProperties(parseDomain(domain), undefined);
     return {};
   });
 
@@ -102,8 +105,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     }
   });
   app.get(`${adminPrefix}/faults`, async () => faults.list());
-  app.delete(`${adminPrefix}/faults`, bodyless, async (request) => {
-    parseOr400(noBodySchema, request.body);
+  app.delete(`${adminPrefix}/faults`, noBody, async () => {
     faults.clear();
     return {};
   });
@@ -111,8 +113,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   app.get(`${adminPrefix}/requests`, async () => requestLog.list());
   /** How full the bounded log is, and how many entries it has dropped since it was last cleared. */
   app.get(`${adminPrefix}/requests/stats`, async () => requestLog.stats());
-  app.delete(`${adminPrefix}/requests`, bodyless, async (request) => {
-    parseOr400(noBodySchema, request.body);
+  app.delete(`${adminPrefix}/requests`, noBody, async () => {
     requestLog.clear();
     return {};
   });
@@ -144,26 +145,14 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
         throw new DmError(codes.invalidPayload, `invalid payload: ${field}: cannot be changed here`);
       delete patch[field];
     }
-    const update: Record<string, unknown> = parseUpdate(current.type, patch, strict);
-    const merged: Record<string, unknown> = { ...current };
-    for (const [field, value] of Object.entries(update))
-      if (value !== null && value !== undefined) merged[field] = value;
-    const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
-    const config = parseConfiguration(configPart, strict);
-    const enabledChanged = update.enabled !== null && update.enabled !== undefined;
-    const next: StoredHandler = {
-      ...config,
-      id,
-      domain,
-      createdAt,
-      status: enabledChanged ? (config.enabled ? "active" : "inactive") : status,
-      consecutiveFailures,
-    };
+    // Only a change of `enabled` moves the status; the failure count stays as DM's bookkeeping left it.
+    const next = mergeUpdate(current, patch, strict, (config, enabledGiven) =>
+      enabledGiven ? { status: config.enabled ? "active" : "inactive" } : {},
+    );
     store.put(next);
     return present(next, false);
   });
-  app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, bodyless, async (request) => {
-    parseOr400(noBodySchema, request.body);
+  app.delete<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, noBody, async (request) => {
     if (!store.delete(request.params.id))
       throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
     dispatcher.forget(request.params.id);
@@ -178,8 +167,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
       .send({ ...auth.issue("admin-issued", domain, ttlSeconds, token), domain: parseDomain(domain) });
   });
 
-  app.post(`${adminPrefix}/reset`, bodyless, async (request) => {
-    parseOr400(noBodySchema, request.body);
+  app.post(`${adminPrefix}/reset`, noBody, async () => {
     store.reset();
     faults.clear();
     requestLog.clear();

@@ -22,7 +22,7 @@ import { present } from "../present";
 import type { Store, StoredHandler } from "../store";
 import { assertAllowedTargets } from "../targets";
 import { restoreUriPassword } from "../uriPassword";
-import { parseConfiguration, parseUpdate } from "../validation";
+import { isObject, mergeUpdate, parseConfiguration } from "../validation";
 
 type Kind = "webhook" | "kafka";
 interface Context {
@@ -52,8 +52,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
         codes.invalidPayload,
         `invalid query: domain is given ${query.length} times; give one ?domain=`,
       );
-    const raw = query ?? bodyDomain ?? principal.domain;
-    const domain = parseDomain(raw);
+    const domain = parseDomain(query ?? bodyDomain ?? principal.domain);
     assertVisible(domain, principal.root);
     return domain;
   }
@@ -84,6 +83,18 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
     dispatcher.assertKafkaPropertiesAvailable(config, domain);
   }
 
+  /** A create or test-new body: its configuration and domain, once everything accepts them. */
+  async function acceptableNew(request: FastifyRequest, kind: Kind) {
+    const config = parseConfiguration(request.body, options.strict);
+    const domain = domainFor(request, config.domain);
+    await assertAcceptable(config, kind, domain);
+    return { config, domain };
+  }
+
+  /** A test delivery of `config` in `domain`, as the handler `id` if it is a stored one. */
+  const deliverTest = (config: EventHandlerConfiguration, domain: string, id?: string) =>
+    dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test", id);
+
   app.get(base, async (request) => {
     const domain = domainFor(request);
     return store.inDomain(domain).map((handler) => present(handler, options.masking));
@@ -95,9 +106,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
   for (const kind of ["webhook", "kafka"] as const) {
     app.post(`${base}/${kind}`, async (request, reply) => {
-      const config = parseConfiguration(request.body, options.strict);
-      const domain = domainFor(request, config.domain);
-      await assertAcceptable(config, kind, domain);
+      const { config, domain } = await acceptableNew(request, kind);
       if (store.inDomain(domain).length >= maxHandlersPerDomain) {
         throw new DmError(
           codes.handlerLimit,
@@ -123,49 +132,29 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
           codes.invalidPayload,
           `invalid payload: handler ${current.id} is a ${current.type} handler`,
         );
-      for (const immutable of ["type", "domain"]) {
-        const body = request.body;
-        if (body && typeof body === "object" && immutable in body)
-          throw new DmError(
-            codes.invalidPayload,
-            `invalid payload: ${immutable}: cannot be changed (delete the handler and create a new one)`,
-          );
-      }
-      const update: Record<string, unknown> = parseUpdate(
-        kind,
+      const immutable = ["type", "domain"].find((field) => isObject(request.body) && field in request.body);
+      if (immutable)
+        throw new DmError(
+          codes.invalidPayload,
+          `invalid payload: ${immutable}: cannot be changed (delete the handler and create a new one)`,
+        );
+      const saved = mergeUpdate(
+        current,
         withStoredSecrets(request.body ?? {}, current),
         options.strict,
+        ({ enabled }, enabledGiven) => ({
+          status: enabled ? "active" : current.status === "failed" && !enabledGiven ? "failed" : "inactive",
+          consecutiveFailures: enabled && !current.enabled ? 0 : current.consecutiveFailures,
+        }),
       );
-      const merged: Record<string, unknown> = { ...current };
-      for (const [field, value] of Object.entries(update))
-        if (value !== null && value !== undefined) merged[field] = value; // connectionConfig: replaced whole
-      const { id, domain, createdAt, status, consecutiveFailures, ...configPart } = merged as StoredHandler;
-      const config = parseConfiguration(configPart, options.strict);
-      await assertAcceptable(config, kind, domain);
-      const enabledNow = config.enabled;
-      const nextStatus = enabledNow
-        ? "active"
-        : status === "failed" && update.enabled == null
-          ? "failed"
-          : "inactive";
-      const saved: StoredHandler = {
-        ...config,
-        id,
-        domain,
-        createdAt,
-        status: nextStatus,
-        consecutiveFailures: enabledNow && !current.enabled ? 0 : consecutiveFailures,
-      };
+      await assertAcceptable(saved, kind, saved.domain);
       store.put(saved);
       return present(saved, options.masking);
     });
 
     app.post(`${base}/test/${kind}`, async (request) => {
-      const config = parseConfiguration(request.body, options.strict);
-      const domain = domainFor(request, config.domain);
-      await assertAcceptable(config, kind, domain);
-      const record = await dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test");
-      return testResult(record);
+      const { config, domain } = await acceptableNew(request, kind);
+      return testResult(await deliverTest(config, domain));
     });
   }
 
@@ -178,13 +167,7 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
   app.post<{ Params: { id: string } }>(`${base}/test/existing/:id`, bodyless, async (request) => {
     const handler = visibleHandler(request, request.params.id);
-    const record = await dispatcher.deliver(
-      handler,
-      handler.domain,
-      testEventFor(handler.filter, handler.domain),
-      "test",
-      handler.id,
-    );
+    const record = await deliverTest(handler, handler.domain, handler.id);
     const latest = store.get(handler.id);
     // A successful test switches a handler back on, also one DM switched off after failures.
     if (record.ok && latest)
@@ -199,10 +182,8 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
  * has no bootstrap.servers line of its own).
  */
 function withStoredSecrets(body: unknown, current: StoredHandler): unknown {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
-  const incoming = (body as { connectionConfig?: unknown }).connectionConfig;
-  if (!incoming || typeof incoming !== "object" || Array.isArray(incoming)) return body;
-  let next = structuredClone(incoming) as Record<string, unknown>;
+  if (!isObject(body) || !isObject(body.connectionConfig)) return body;
+  let next = structuredClone(body.connectionConfig);
   for (const path of secretPaths[current.type]) {
     if (getPath(next, path) !== maskedSecret) continue;
     const stored = getPath(current.connectionConfig, path);
