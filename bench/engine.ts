@@ -1,13 +1,40 @@
+import { readFileSync } from "node:fs";
 import { classify, type DmSandbox, ProgramStack } from "../testing";
+import { byRole, ProcTreeSampler } from "./procs";
 import { round, timed } from "./stats";
 
+/** One engine operation on one stack: its time, the DM calls it made and what its processes used. */
+export interface OperationMeasure {
+  seconds: number;
+  /** DM API calls (handler API only, from the sandbox request log). */
+  calls: number;
+  /** Load average (1, 5, 15 min) when the operation started: the machine is shared. */
+  load: string;
+  /** CPU seconds per process role (engine, program, provider, ...), sampled from /proc. */
+  cpuSeconds: Record<string, number>;
+  /** CPU seconds of this process: the sandbox serving the DM API, plus the harness. */
+  sandboxCpuSeconds: number;
+  /** Peak RSS (VmHWM) of the largest dynamic-provider process, MiB. */
+  providerPeakRssMiB: number;
+}
+
+export interface StackMeasure {
+  up: OperationMeasure;
+  refresh: OperationMeasure;
+  destroy: OperationMeasure;
+  /** The state file after `up`, bytes. */
+  stateBytes: number;
+  stateBytesPerResource: number;
+  /** The largest provider process over the three operations, MiB. */
+  providerPeakRssMiB: number;
+}
+
 export interface EngineRow {
-  handlers: number;
-  upSeconds: number;
-  floorSeconds: number;
-  ratio: number;
-  refreshSeconds: number;
-  floorRefreshSeconds: number;
+  n: number;
+  ours: StackMeasure;
+  floor: StackMeasure;
+  /** ours / floor, per operation. */
+  ratio: { up: number; refresh: number; destroy: number };
 }
 
 export interface CallRow {
@@ -18,6 +45,14 @@ export interface CallRow {
   floor: string;
 }
 
+export function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
 function handlersConfig(sandbox: DmSandbox, receiverUrl: string, n: number) {
   return {
     ...sandbox.providerConfig({ count: String(n), receiver: receiverUrl }),
@@ -25,7 +60,30 @@ function handlersConfig(sandbox: DmSandbox, receiverUrl: string, n: number) {
   };
 }
 
-/** `pulumi up` (and refresh) of N handlers against N no-op dynamic resources, in the same engine. */
+async function measureOperation(sandbox: DmSandbox, run: () => Promise<unknown>): Promise<OperationMeasure> {
+  await sandbox.clearRequests();
+  const load = loadAverage();
+  const cpuBefore = process.cpuUsage();
+  const sampler = new ProcTreeSampler();
+  const { seconds } = await timed(run);
+  const procs = sampler.stop();
+  const cpu = process.cpuUsage(cpuBefore);
+  const calls = (await sandbox.requests()).filter((r) => classify(r) !== "other").length;
+  const roles = byRole(procs);
+  return {
+    seconds: round(seconds),
+    calls,
+    load,
+    cpuSeconds: Object.fromEntries(Object.entries(roles).map(([role, r]) => [role, round(r.cpuSeconds)])),
+    sandboxCpuSeconds: round((cpu.user + cpu.system) / 1e6),
+    providerPeakRssMiB: round(roles.provider?.peakRssMiB ?? 0, 1),
+  };
+}
+
+/**
+ * `pulumi up`, `refresh` and `destroy` of N handlers and of N no-op dynamic resources, each operation of
+ * ours followed at once by the floor's, so both see the same machine load.
+ */
 export async function measureEngine(
   bin: string,
   sandbox: DmSandbox,
@@ -42,23 +100,64 @@ export async function measureEngine(
     pulumiBin: bin,
     config: { count: { value: String(n) } },
   });
+  const stacks = { ours: handlers, floor };
+  const partial: Record<"ours" | "floor", Partial<StackMeasure>> = { ours: {}, floor: {} };
   try {
-    const up = await timed(() => handlers.up());
-    const floorUp = await timed(() => floor.up());
-    const refresh = await timed(() => handlers.refresh());
-    const floorRefresh = await timed(() => floor.refresh());
-    return {
-      handlers: n,
-      upSeconds: round(up.seconds),
-      floorSeconds: round(floorUp.seconds),
-      ratio: round(up.seconds / floorUp.seconds),
-      refreshSeconds: round(refresh.seconds),
-      floorRefreshSeconds: round(floorRefresh.seconds),
-    };
+    for (const op of ["up", "refresh", "destroy"] as const) {
+      for (const side of ["ours", "floor"] as const) {
+        const stack = stacks[side];
+        partial[side][op] = await measureOperation(sandbox, () => stack[op]());
+        if (op === "up") {
+          partial[side].stateBytes = stack.stateFileText().length;
+          partial[side].stateBytesPerResource = Math.round(partial[side].stateBytes / n);
+        }
+      }
+    }
   } finally {
     await handlers.dispose();
     await floor.dispose();
   }
+  const complete = (p: Partial<StackMeasure>): StackMeasure => ({
+    ...(p as StackMeasure),
+    providerPeakRssMiB: Math.max(
+      p.up!.providerPeakRssMiB,
+      p.refresh!.providerPeakRssMiB,
+      p.destroy!.providerPeakRssMiB,
+    ),
+  });
+  const ours = complete(partial.ours);
+  const floorMeasure = complete(partial.floor);
+  return {
+    n,
+    ours,
+    floor: floorMeasure,
+    ratio: {
+      up: round(ours.up.seconds / floorMeasure.up.seconds),
+      refresh: round(ours.refresh.seconds / floorMeasure.refresh.seconds),
+      destroy: round(ours.destroy.seconds / floorMeasure.destroy.seconds),
+    },
+  };
+}
+
+/** The engine rows as one flat table row per N, for console.table. */
+export function engineTable(rows: EngineRow[]): object[] {
+  return rows.map((r) => ({
+    N: r.n,
+    "up s": r.ours.up.seconds,
+    "floor up s": r.floor.up.seconds,
+    "up ×": r.ratio.up,
+    "refresh s": r.ours.refresh.seconds,
+    "floor refresh s": r.floor.refresh.seconds,
+    "refresh ×": r.ratio.refresh,
+    "destroy s": r.ours.destroy.seconds,
+    "floor destroy s": r.floor.destroy.seconds,
+    "destroy ×": r.ratio.destroy,
+    "calls up/refresh/destroy": `${r.ours.up.calls}/${r.ours.refresh.calls}/${r.ours.destroy.calls}`,
+    "provider RSS MiB (floor)": `${r.ours.providerPeakRssMiB} (${r.floor.providerPeakRssMiB})`,
+    "state KB (floor)": `${round(r.ours.stateBytes / 1024, 0)} (${round(r.floor.stateBytes / 1024, 0)})`,
+    "B/resource (floor)": `${r.ours.stateBytesPerResource} (${r.floor.stateBytesPerResource})`,
+    "load at up": r.ours.up.load.split(" ")[0],
+  }));
 }
 
 /** DM API calls per operation, counted from the sandbox's request log. */
@@ -85,7 +184,9 @@ export async function measureCalls(
     await stack.setConfig({ suffix: { value: "-renamed" } });
     await count("update", "1 per handler", () => stack.up());
     await count("no-op up", "0", () => stack.up());
-    await count("refresh", "1 per handler (or 1 list per domain)", () => stack.refresh());
+    await count("refresh", "2 per handler: the CLI reads in its preview and again in the refresh", () =>
+      stack.refresh(),
+    );
     await stack.setConfig({ suffix: { value: "-tested" }, testOnApply: { value: "true" } });
     await count("update with testOnApply", "2 per handler (PUT + test)", () => stack.up());
     await count("destroy", "1 per handler", () => stack.destroy());

@@ -1,18 +1,32 @@
 /**
  * npm run bench: how the package scales, as ratios taken in one run on this machine.
- * - `pulumi up`/refresh of N EventHandlers over domains of 10 vs N no-op dynamic resources (the engine's floor);
+ * - `pulumi up`/refresh/destroy of N EventHandlers over domains of 10 vs N no-op dynamic resources (the
+ *   engine's floor): seconds, ratios, DM API calls, the provider process's peak RSS, the state file's size;
  * - DM API calls per operation against the floor;
  * - the sandbox's delivery throughput and latency to a loopback webhook and to a real Kafka broker.
- * Prints tables and writes bench-results/bench.json. Sizes: BENCH_SIZES=10,50,200 (default).
+ * Prints tables and writes bench-results/bench.json and bench-results/scaling.html (time vs N, inline SVG).
+ * Sizes: BENCH_SIZES=10,50,200,1000 (default); BENCH_DELIVERY=0 skips the delivery part.
+ * Where the time goes (CPU profiles of every process): bench/profile.ts, and docs/performance.md.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, Receiver, startKafka } from "../testing";
 import { type DeliveryRow, measureDelivery, webhookTarget } from "./delivery";
-import { type CallRow, type EngineRow, measureCalls, measureEngine } from "./engine";
+import { scalingHtml } from "./chart";
+import {
+  type CallRow,
+  type EngineRow,
+  engineTable,
+  loadAverage,
+  measureCalls,
+  measureEngine,
+} from "./engine";
+import { round } from "./stats";
 
-const sizes = (process.env.BENCH_SIZES ?? "10,50,200").split(",").map(Number);
+const sizes = (process.env.BENCH_SIZES ?? "10,50,200,1000").split(",").map(Number);
+const withDelivery = process.env.BENCH_DELIVERY !== "0";
 const deliveryEvents = Number(process.env.BENCH_EVENTS ?? 2000);
 
 function table(title: string, rows: object[]): void {
@@ -50,8 +64,19 @@ async function main(): Promise<void> {
   const bin = ensurePulumiBin();
   const sandbox = await DmSandbox.start({ masking: true });
   const receiver = await Receiver.start();
-  const results: { machine: string; engine: EngineRow[]; calls: CallRow[]; delivery: DeliveryRow[] } = {
-    machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  const started = Date.now();
+  const results: {
+    machine: string;
+    startedAt: string;
+    loadAtStart: string;
+    seconds?: number;
+    engine: EngineRow[];
+    calls: CallRow[];
+    delivery: DeliveryRow[];
+  } = {
+    machine: `${process.platform} ${process.arch}, ${os.cpus().length} CPUs, node ${process.version}`,
+    startedAt: new Date(started).toISOString(),
+    loadAtStart: loadAverage(),
     engine: [],
     calls: [],
     delivery: [],
@@ -60,38 +85,49 @@ async function main(): Promise<void> {
     // Warm-up, discarded: the first stack of a run pays for loading the engine, the language host and ts-node.
     await measureEngine(bin, sandbox, receiver.url, 1);
     for (const n of sizes) {
-      console.error(`[bench] pulumi up/refresh with ${n} handlers and with ${n} no-op resources`);
+      console.error(
+        `[bench] pulumi up/refresh/destroy with ${n} handlers and with ${n} no-op resources (load ${loadAverage()})`,
+      );
       results.engine.push(await measureEngine(bin, sandbox, receiver.url, n));
     }
     table(
-      "pulumi up and refresh: EventHandlers vs no-op dynamic resources (seconds; ratio = up / floor)",
-      results.engine,
+      "pulumi up, refresh, destroy: EventHandlers vs no-op dynamic resources (seconds; × = ours / floor)",
+      engineTable(results.engine),
     );
 
     console.error("[bench] API calls per operation");
     results.calls = await measureCalls(bin, sandbox, receiver.url, 10);
     table("DM API calls per operation (10 handlers, from the sandbox request log)", results.calls);
 
-    console.error(`[bench] delivery of ${deliveryEvents} events`);
-    await sandbox.reset();
-    await webhookTarget(sandbox, receiver);
-    results.delivery.push(await measureDelivery(sandbox, "webhook (loopback)", deliveryEvents));
-    try {
-      results.delivery.push(await kafkaDelivery(sandbox));
-    } catch (error) {
-      console.error(
-        `[bench] Kafka delivery not measured: ${error instanceof Error ? error.message : String(error)}`,
-      );
+    if (withDelivery) {
+      console.error(`[bench] delivery of ${deliveryEvents} events`);
+      await sandbox.reset();
+      await webhookTarget(sandbox, receiver);
+      results.delivery.push(await measureDelivery(sandbox, "webhook (loopback)", deliveryEvents));
+      try {
+        results.delivery.push(await kafkaDelivery(sandbox));
+      } catch (error) {
+        console.error(
+          `[bench] Kafka delivery not measured: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      table("Sandbox delivery: throughput (deliveries/s) and per-delivery latency (ms)", results.delivery);
     }
-    table("Sandbox delivery: throughput (deliveries/s) and per-delivery latency (ms)", results.delivery);
   } finally {
     await receiver.stop();
     await sandbox.stop();
   }
   const out = path.join(repoRoot, "bench-results");
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "bench.json"), JSON.stringify(results, null, 2));
-  console.log(`\nwritten ${path.relative(repoRoot, path.join(out, "bench.json"))}`);
+  results.seconds = round((Date.now() - started) / 1000, 0);
+  writeFileSync(path.join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    path.join(out, "scaling.html"),
+    scalingHtml(results.engine, results.machine, results.startedAt),
+  );
+  console.log(
+    `\nwritten bench-results/bench.json and bench-results/scaling.html (${results.seconds} s, load now ${loadAverage()})`,
+  );
 }
 
 main().catch((error: unknown) => {
