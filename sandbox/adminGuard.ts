@@ -1,16 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { bearerToken } from "./auth";
 import { codes, DmError } from "./errors";
+import type { SandboxOptions } from "./options";
 
 /** Not one of DM's codes: the admin API's own, in DM's shape (status = first three digits). */
 const unsupportedMediaType = 4150;
-
-export interface AdminGuardOptions {
-  /** The configured bind address: a Host header naming it is local too. */
-  host: string;
-  /** When set, every admin request needs `Authorization: Bearer <adminToken>`. */
-  adminToken?: string;
-}
 
 /** Host names that can only mean this machine; a DNS name (other than localhost) could be rebound. */
 function localNames(host: string): Set<string> {
@@ -25,15 +20,10 @@ function splitHostHeader(value: string): { name: string; port: number } | undefi
   return { name: match[1]!.toLowerCase(), port: match[2] === undefined ? 80 : Number(match[2]) };
 }
 
-function originIsLocal(origin: string, names: Set<string>, port: number): boolean {
-  let url: URL;
-  try {
-    url = new URL(origin); // "null" (sandboxed frames, file: pages) does not parse: refused
-  } catch {
-    return false;
-  }
-  const originPort = url.port === "" ? 80 : Number(url.port);
-  return url.protocol === "http:" && names.has(url.hostname.toLowerCase()) && originPort === port;
+/** An http: Origin's `host[:port]`; "null" (sandboxed frames, file: pages) does not parse: refused. */
+function originHost(origin: string): string | undefined {
+  const url = URL.canParse(origin) ? new URL(origin) : undefined;
+  return url?.protocol === "http:" ? url.host : undefined;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -53,20 +43,24 @@ function sameSecret(given: string, expected: string): boolean {
  * - an optional admin token for anything beyond that (a shared machine, a wider --bind).
  * Runs before the body is read, so a refused request never reaches a parser or a route.
  */
-export function adminGuard(options: AdminGuardOptions): (request: FastifyRequest) => Promise<void> {
+export function adminGuard(options: SandboxOptions): (request: FastifyRequest) => Promise<void> {
+  // The configured bind address: a Host header naming it is local too.
   const names = localNames(options.host);
   return async (request) => {
     // The port the connection really arrived on: the Host must name it, as a same-origin request does.
     const port = request.socket.localPort ?? 0;
-    const host = splitHostHeader(request.headers.host ?? "");
-    if (!host || !names.has(host.name) || host.port !== port) {
+    const isLocal = (value: string | undefined) => {
+      const host = splitHostHeader(value ?? "");
+      return host !== undefined && names.has(host.name) && host.port === port;
+    };
+    if (!isLocal(request.headers.host)) {
       throw new DmError(
         codes.forbidden,
         `admin API: Host "${request.headers.host ?? ""}" is not this sandbox (use localhost, 127.0.0.1 or [::1] with port ${port})`,
       );
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && !originIsLocal(origin, names, port)) {
+    if (origin !== undefined && !isLocal(originHost(origin))) {
       throw new DmError(codes.forbidden, `admin API: cross-origin requests are refused (Origin "${origin}")`);
     }
     const site = request.headers["sec-fetch-site"];
@@ -77,8 +71,8 @@ export function adminGuard(options: AdminGuardOptions): (request: FastifyRequest
       );
     }
     if (options.adminToken !== undefined) {
-      const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "");
-      if (!match || !sameSecret(match[1]!, options.adminToken)) {
+      const token = bearerToken(request.headers.authorization);
+      if (token === undefined || !sameSecret(token, options.adminToken)) {
         throw new DmError(codes.unauthorized, "admin API: send Authorization: Bearer <admin token>");
       }
     }

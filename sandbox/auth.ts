@@ -15,6 +15,11 @@ export interface Principal {
 /** What both grants answer (docs/dm-contract.md § 6): DM quotes expires_in, so the sandbox does too. */
 export type IssuedToken = Required<LoginResponse>;
 
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+}
+
 /**
  * Static bearer tokens (they act in the default domain and may reach every domain), and tokens issued by
  * the password grant, the service-account grant or the admin API, each with a lifetime and bound to one
@@ -32,7 +37,7 @@ export class Authenticator {
   login(username: string | undefined, password: string | undefined): IssuedToken {
     const user = this.options.users.find((u) => u.username === username && u.password === password);
     if (!user) throw new DmError(codes.unauthorized, "invalid username or password");
-    return this.issue(user.username, user.domain ?? this.options.defaultDomain, this.options.tokenTtlSeconds);
+    return this.grant(user.username, user.domain);
   }
 
   /** Keycloak's client_credentials grant, which DM's service accounts use. */
@@ -41,11 +46,12 @@ export class Authenticator {
       (a) => a.clientId === clientId && a.clientSecret === clientSecret,
     );
     if (!account) throw new DmError(codes.unauthorized, "invalid client credentials");
-    return this.issue(
-      account.clientId,
-      account.domain ?? this.options.defaultDomain,
-      this.options.tokenTtlSeconds,
-    );
+    return this.grant(account.clientId, account.domain);
+  }
+
+  /** A grant's token: the configured lifetime, in the account's domain or the default one. */
+  private grant(name: string, domain: string | undefined): IssuedToken {
+    return this.issue(name, domain ?? this.options.defaultDomain, this.options.tokenTtlSeconds);
   }
 
   /** A token for a domain, minted by the admin API (tests of domain visibility and expiry). */
@@ -60,9 +66,8 @@ export class Authenticator {
   }
 
   authenticate(authorization: string | undefined): Principal {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    if (!match) throw new DmError(codes.unauthorized, "missing bearer token");
-    const token = match[1]!;
+    const token = bearerToken(authorization);
+    if (token === undefined) throw new DmError(codes.unauthorized, "missing bearer token");
     if (this.options.tokens.includes(token)) {
       return { name: "static-token", domain: parseDomain(this.options.defaultDomain), root: "/" };
     }

@@ -72,14 +72,10 @@ export class Journal<Change, Snapshot> {
     const line = `${JSON.stringify(record)}\n`;
     if (this.closed) {
       // A delivery finishing during shutdown still counts its failure: written, synced, not kept open.
-      const fd = openSync(this.journalFile, "a", secretFileMode);
-      try {
+      return withFile(this.journalFile, "a", (fd) => {
         writeFileSync(fd, line);
         fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      return;
+      });
     }
     writeFileSync(this.open(), line); // loops over short writes, unlike writeSync
     this.written++;
@@ -126,14 +122,11 @@ export class Journal<Change, Snapshot> {
    */
   compact(snapshot: Snapshot): void {
     const temp = `${this.dataFile}.tmp`;
-    const fd = openSync(temp, "w", secretFileMode);
-    try {
-      fchmodSync(fd, secretFileMode); // the mode above applies only to a new file: a leftover keeps its own
+    withFile(temp, "w", (fd) => {
+      fchmodSync(fd, secretFileMode); // the open's mode applies only to a new file: a leftover keeps its own
       writeFileSync(fd, JSON.stringify(snapshot, null, 2));
       fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    });
     renameSync(temp, this.dataFile);
     syncDirectory(path.dirname(this.dataFile));
     const journal = this.open();
@@ -163,26 +156,26 @@ export class Journal<Change, Snapshot> {
   }
 }
 
-/** A file from an older sandbox may still be world-readable: fixed before anything is read or added. */
-function protect(file: string): void {
-  if (!existsSync(file)) return;
-  const fd = openSync(file, "r");
+/** Opens `file` (created owner-only), hands it to `use` and closes it whatever happens. */
+function withFile(file: string, flags: string, use: (fd: number) => void): void {
+  const fd = openSync(file, flags, secretFileMode);
   try {
-    fchmodSync(fd, secretFileMode);
+    use(fd);
   } finally {
     closeSync(fd);
   }
 }
 
+/** A file from an older sandbox may still be world-readable: fixed before anything is read or added. */
+function protect(file: string): void {
+  if (existsSync(file)) withFile(file, "r", (fd) => fchmodSync(fd, secretFileMode));
+}
+
 /** A rename is durable only once its directory is synced. */
 function syncDirectory(directory: string): void {
-  let fd: number | undefined;
   try {
-    fd = openSync(directory, "r");
-    fsyncSync(fd);
+    withFile(directory, "r", fsyncSync);
   } catch {
     // Some platforms and file systems cannot sync a directory; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

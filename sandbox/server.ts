@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { adminGuard } from "./adminGuard";
 import { Authenticator, type Principal } from "./auth";
 import { registerJsonParser } from "./bodyParser";
@@ -25,6 +25,33 @@ export interface SandboxApp {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Applies a fault to a request; a status fault's answer is returned, for the caller to send. */
+async function inject(fault: Fault, request: FastifyRequest, reply: FastifyReply, defaultStatus: number) {
+  if (fault.kind === "latency") await sleep(fault.latencyMs ?? 0);
+  if (fault.kind === "drop") request.raw.socket.destroy();
+  if (fault.kind !== "status") return undefined;
+  const status = fault.status ?? defaultStatus;
+  if (fault.retryAfter !== undefined) reply.header("retry-after", String(fault.retryAfter));
+  reply.code(status);
+  return { message: `injected fault: HTTP ${status}`, code: status * 10 };
+}
+
+/** What a thrown error answers, in DM's shape; undefined for a fault of the sandbox's own (a 500). */
+function asDmError(error: unknown, admin: boolean, bodyLimitBytes: number): DmError | undefined {
+  if (error instanceof DmError) return error;
+  const { statusCode, message } = error as { statusCode?: number; message: string };
+  // DM answers an oversize body like any invalid payload (400/4000, which its tests pin); the admin API is
+  // the sandbox's own and says what HTTP says.
+  if (statusCode === 413 && admin)
+    return new DmError(4130, `payload too large: body larger than ${bodyLimitBytes} bytes`);
+  if (statusCode === 413)
+    return new DmError(codes.invalidPayload, `invalid payload: body larger than ${bodyLimitBytes} bytes`);
+  // Malformed JSON, an unsupported content type and the like are all "invalid payload" to DM.
+  if (statusCode && statusCode >= 400 && statusCode < 500)
+    return new DmError(codes.invalidPayload, `invalid payload: ${message}`);
+  return undefined;
+}
 
 /** Builds the sandbox: DM's API under /api, the sandbox's own under /__sandbox. */
 export function buildSandbox(options: SandboxOptions): SandboxApp {
@@ -77,33 +104,18 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
       lateFaults.set(request, fault);
       return;
     }
-    if (fault.kind === "latency") await sleep(fault.latencyMs ?? 0);
-    else if (fault.kind === "drop") {
-      reply.hijack();
-      request.raw.socket.destroy();
-    } else {
-      const status = fault.status ?? 503;
-      if (fault.retryAfter !== undefined) reply.header("retry-after", String(fault.retryAfter));
-      return reply.code(status).send({ message: `injected fault: HTTP ${status}`, code: status * 10 });
-    }
+    if (fault.kind === "drop") reply.hijack();
+    const answer = await inject(fault, request, reply, 503);
+    if (answer) return reply.send(answer);
   });
 
   // Faults "after commit": the request really ran; now its answer is delayed, replaced or lost.
   app.addHook("onSend", async (request, reply, payload) => {
     const fault = lateFaults.get(request);
-    if (!fault) return payload;
-    if (fault.kind === "latency") {
-      await sleep(fault.latencyMs ?? 0);
-      return payload;
-    }
-    if (fault.kind === "drop") {
-      request.raw.socket.destroy();
-      return payload;
-    }
-    const status = fault.status ?? 500;
-    reply.code(status).type("application/json");
-    if (fault.retryAfter !== undefined) reply.header("retry-after", String(fault.retryAfter));
-    return JSON.stringify({ message: `injected fault: HTTP ${status}`, code: status * 10 });
+    const answer = fault && (await inject(fault, request, reply, 500));
+    if (!answer) return payload;
+    reply.type("application/json");
+    return JSON.stringify(answer);
   });
 
   // Nothing is acknowledged before it is on disk: every answer waits for the journal's fsync of the
@@ -129,30 +141,13 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   });
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof DmError) return reply.code(error.status).send(error.toBody());
-    const fastifyError = error as { statusCode?: number; code?: string; message: string };
-    if (fastifyError.statusCode === 413) {
-      // DM answers an oversize body like any invalid payload (400/4000, which its tests pin); the
-      // admin API is the sandbox's own and says what HTTP says.
-      if (request.routeOptions.url?.startsWith(`${adminPrefix}/`)) {
-        return reply.code(413).send({
-          message: `payload too large: body larger than ${options.bodyLimitBytes} bytes`,
-          code: 4130,
-        });
-      }
-      return reply.code(400).send({
-        message: `invalid payload: body larger than ${options.bodyLimitBytes} bytes`,
-        code: codes.invalidPayload,
-      });
+    const admin = request.routeOptions.url?.startsWith(`${adminPrefix}/`) === true;
+    let answer = asDmError(error, admin, options.bodyLimitBytes);
+    if (!answer) {
+      reply.log.error(error);
+      answer = new DmError(5000, "internal error");
     }
-    if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-      // Malformed JSON, an unsupported content type and the like are all "invalid payload" to DM.
-      return reply
-        .code(400)
-        .send({ message: `invalid payload: ${fastifyError.message}`, code: codes.invalidPayload });
-    }
-    reply.log.error(error);
-    return reply.code(500).send({ message: "internal error", code: 5000 });
+    return reply.code(answer.status).send(answer.toBody());
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -163,20 +158,16 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   });
 
   registerLoginRoutes(app, auth);
-  registerHandlerRoutes(app, {
-    options,
-    store,
-    dispatcher,
-    principalOf: (request) => {
-      const principal = principals.get(request);
-      if (!principal) throw new DmError(codes.unauthorized, "missing bearer token");
-      return principal;
-    },
-  });
-  registerDomainRoutes(app, { store, principalOf: (request) => principals.get(request) });
+  const principalOf = (request: FastifyRequest) => {
+    const principal = principals.get(request);
+    if (!principal) throw new DmError(codes.unauthorized, "missing bearer token");
+    return principal;
+  };
+  registerHandlerRoutes(app, { options, store, dispatcher, principalOf });
+  registerDomainRoutes(app, { store, principalOf });
   // Its own plugin, so the guard's hook runs for the admin routes only (Fastify encapsulation).
   app.register(async (admin) => {
-    admin.addHook("onRequest", adminGuard({ host: options.host, adminToken: options.adminToken }));
+    admin.addHook("onRequest", adminGuard(options));
     registerAdminRoutes(admin, { store, dispatcher, faults, requestLog, auth, strict: options.strict });
   });
   return { app, auth, store, dispatcher, faults, requestLog };

@@ -116,13 +116,9 @@ export class Store {
 
   /** Journal first: if the disk refuses the record, the change does not happen either. */
   private change(change: Change): void {
-    if (!this.journal) {
-      this.apply(change);
-      return;
-    }
-    this.journal.append(change);
+    this.journal?.append(change);
     this.apply(change);
-    if (this.journal.pendingRecords >= Math.max(this.compactAfterChanges, this.handlers.size))
+    if (this.journal && this.journal.pendingRecords >= Math.max(this.compactAfterChanges, this.handlers.size))
       this.journal.compact(this.snapshot());
   }
 

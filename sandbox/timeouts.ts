@@ -1,17 +1,7 @@
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyHttpOptions } from "fastify";
-
-export interface ConnectionTimeouts {
-  /** Time a client has to send a request's headers. */
-  headersTimeoutMs: number;
-  /** Time a client has to send a whole request, body included (not the time to answer it). */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this long. */
-  keepAliveTimeoutMs: number;
-  /** A connection that sends nothing at all, not even a first byte, is closed after this long. */
-  connectionTimeoutMs: number;
-}
+import type { SandboxOptions } from "./options";
 
 /**
  * The Fastify and Node options that bound slow clients: without them Fastify waits forever for a whole
@@ -19,7 +9,7 @@ export interface ConnectionTimeouts {
  * slow-header clients hold sockets open indefinitely. Node checks header and request deadlines on an
  * interval (30 s by default), so it is shortened to keep the deadlines close to what they say.
  */
-export function timeoutOptions(timeouts: ConnectionTimeouts): FastifyHttpOptions<Server> {
+export function timeoutOptions(timeouts: SandboxOptions): FastifyHttpOptions<Server> {
   if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs)
     throw new Error("headersTimeoutMs must not be longer than requestTimeoutMs"); // Node refuses it too
   return {
