@@ -5,7 +5,8 @@ import { assignNames, projectNameFor } from "./names";
 import { assertWritableOut, writeProject } from "./output";
 import type { ExportableHandler, SkippedHandler } from "./parse";
 import { planResource, type ResourcePlan } from "./plan";
-import { ownManifest, projectFiles } from "./project";
+import { packageManifest } from "../provider/packageInfo";
+import { projectFiles } from "./project";
 import { type ConnectionOptions, exportSettings, readDomains, readOne } from "./read";
 import { type DomainGroup, renderProgram, renderResource } from "./render";
 import { SecretKeys, type SecretEntry, setSecretsScript } from "./secrets";
@@ -133,7 +134,7 @@ export async function exportProject(options: ExportOptions): Promise<ExportResul
     { source, domain: root, recursive, usesConfig: secrets.entries.length > 0 },
     groups,
   );
-  const manifest = ownManifest();
+  const manifest = packageManifest();
   const plans = groups.flatMap((g) => g.plans);
   const files = projectFiles(
     {

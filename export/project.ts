@@ -10,9 +10,6 @@ export interface ProjectFile {
 
 type OwnManifest = Pick<PackageManifest, "version" | "dependencies" | "devDependencies">;
 
-/** This package's package.json (the repository's from source, node_modules/pulumi-coiote's installed). */
-export const ownManifest = (): OwnManifest => packageManifest();
-
 /**
  * JSON as Prettier prints it: objects one member a line, arrays on one line when they fit (the files the
  * export writes hold only short ones).
@@ -94,7 +91,10 @@ ${notes.join("\n")}
 }
 
 /** Every file of the project, its program and set-secrets.sh included. */
-export function projectFiles(d: ProjectDescription, manifest: OwnManifest = ownManifest()): ProjectFile[] {
+export function projectFiles(
+  d: ProjectDescription,
+  manifest: OwnManifest = packageManifest(),
+): ProjectFile[] {
   const dev = manifest.devDependencies ?? {};
   const packageJson = {
     name: d.projectName,

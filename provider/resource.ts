@@ -42,9 +42,9 @@ export interface ResourceDefinition<Inputs extends object, Outputs extends objec
   validate?: (news: Inputs) => pulumi.dynamic.CheckFailure[] | Promise<pulumi.dynamic.CheckFailure[]>;
   /** The valid inputs in canonical form. */
   check: (olds: Inputs | undefined, news: Inputs) => Inputs | Promise<Inputs>;
-  create: (inputs: Inputs, providerCode: string | undefined) => Promise<{ id: string; outs: Outputs }>;
+  create: (inputs: Inputs) => Promise<{ id: string; outs: Outputs }>;
   read: (id: string, props: Outputs) => Promise<pulumi.dynamic.ReadResult<Outputs>>;
-  update: (id: string, olds: Outputs, news: Inputs, providerCode: string | undefined) => Promise<Outputs>;
+  update: (id: string, olds: Outputs, news: Inputs) => Promise<Outputs>;
   delete: (id: string, props: Outputs) => Promise<void>;
 }
 
@@ -73,6 +73,25 @@ function strip<T extends object>(inputs: WithProvider<T>): { desired: T; provide
   return { desired: desired as T, providerCode };
 }
 
+/**
+ * A create or update that made its object but failed after it (a failed test on apply): the engine records
+ * the object with these properties as a partial step, so it stays in the state and is never leaked.
+ */
+export class PartialStepError extends Error {
+  override name = "PartialStepError";
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+  /** What the dynamic-provider host reports as the step's failure. */
+  get reasons(): string[] {
+    return [this.message];
+  }
+}
+
 /** Removes the state's secrets from an error's message, keeping the error itself (its id, properties). */
 function redacted(error: unknown, secrets: Iterable<string | undefined>): unknown {
   if (error instanceof Error) {
@@ -87,10 +106,17 @@ export function defineResource<Inputs extends object, Outputs extends object>(
 ): ResourceController<Inputs, Outputs> {
   const secretsOf = (state: Partial<Inputs & Outputs> | undefined) =>
     state && definition.secretValues ? [...definition.secretValues(state)] : [];
-  const guarded = async <T>(state: Partial<Inputs & Outputs> | undefined, action: () => Promise<T>) => {
+  const guarded = async <T>(
+    state: Partial<Inputs & Outputs> | undefined,
+    action: () => Promise<T>,
+    providerCode?: string,
+  ) => {
     try {
       return await action();
     } catch (error) {
+      // The host records a partial step's properties as they are: refresh and destroy of the recorded
+      // object need the serialized provider in them too.
+      if (error instanceof PartialStepError) error.properties.__provider = providerCode;
       throw redacted(error, secretsOf(state));
     }
   };
@@ -137,7 +163,7 @@ export function defineResource<Inputs extends object, Outputs extends object>(
 
     async create(inputs) {
       const { desired, providerCode } = strip(inputs);
-      return guarded(desired as Partial<Inputs & Outputs>, () => definition.create(desired, providerCode));
+      return guarded(desired as Partial<Inputs & Outputs>, () => definition.create(desired), providerCode);
     },
 
     async read(id, props) {
@@ -146,9 +172,13 @@ export function defineResource<Inputs extends object, Outputs extends object>(
 
     async update(id, olds, news) {
       const { desired, providerCode } = strip(news);
-      return guarded({ ...olds, ...desired } as Partial<Inputs & Outputs>, async () => ({
-        outs: await definition.update(id, olds, desired, providerCode),
-      }));
+      return guarded(
+        { ...olds, ...desired } as Partial<Inputs & Outputs>,
+        async () => ({
+          outs: await definition.update(id, olds, desired),
+        }),
+        providerCode,
+      );
     },
 
     async remove(id, props) {

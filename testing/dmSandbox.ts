@@ -149,14 +149,10 @@ export class DmSandbox {
    * @throws When the admin API answers with an error status; the message carries its answer.
    */
   async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}/__sandbox${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`sandbox admin ${method} ${path}: HTTP ${response.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
+    const answer = await this.send(method, `/__sandbox${path}`, body, { token: null });
+    if (answer.status >= 400)
+      throw new Error(`sandbox admin ${method} ${path}: HTTP ${answer.status} ${answer.text}`);
+    return answer.body as T;
   }
 
   /**
@@ -184,11 +180,22 @@ export class DmSandbox {
     /** The answer's JSON, parsed (its text when it is not JSON); typed as the caller says. */
     body: T;
   }> {
+    const { status, body: answer } = await this.send(method, `${dmApi}${path}`, body, options);
+    return { status, body: answer as T };
+  }
+
+  /** One HTTP call to the sandbox: the answer's JSON, or its text when it is not JSON (an error page). */
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    options: { token?: string | null; raw?: string; contentType?: string },
+  ): Promise<{ status: number; body: unknown; text: string }> {
     const bearer = options.token === undefined ? this.token : options.token;
     const headers: Record<string, string> = bearer ? { authorization: `Bearer ${bearer}` } : {};
     if (body !== undefined || options.raw !== undefined)
       headers["content-type"] = options.contentType ?? "application/json";
-    const response = await fetch(`${this.url}${dmApi}${path}`, {
+    const response = await fetch(`${this.url}${path}`, {
       method,
       headers,
       body: options.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
@@ -198,9 +205,9 @@ export class DmSandbox {
     try {
       if (text) parsed = JSON.parse(text);
     } catch {
-      // Not JSON (e.g. an error page of a proxy): the caller gets the text.
+      // Not JSON: the caller gets the text.
     }
-    return { status: response.status, body: parsed as T };
+    return { status: response.status, body: parsed, text };
   }
 
   /**

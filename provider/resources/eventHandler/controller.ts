@@ -1,6 +1,6 @@
 import { containsUnknown, isObject, plainJson } from "../../canonical";
 import { DmClient } from "../../client/dmClient";
-import { defineResource } from "../../resource";
+import { defineResource, PartialStepError } from "../../resource";
 import { defaultDomain, dmSettings } from "../../runtimeConfig";
 import { normalizeDomain, type TestOutcome, testOutcome } from "../../schemas";
 import { canonicalState, fieldChanged, stateFromApi, toCreateBody, toUpdateBody } from "./model";
@@ -24,24 +24,6 @@ function outputsOf(state: HandlerState): HandlerState {
   return plainJson(canonicalState(state));
 }
 
-/**
- * An error the engine turns into a partial create/update: the handler exists and stays tracked in state,
- * so a failed test never leaks it.
- */
-class HandlerInitError extends Error {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = "HandlerInitError";
-  }
-  get reasons(): string[] {
-    return [this.message];
-  }
-}
-
 async function runTest(client: DmClient, id: string, state: HandlerState): Promise<TestOutcome> {
   // DM switches a handler on after a successful test of it, so a handler the code wants off is tested as
   // a new configuration instead, which leaves the stored handler as it is.
@@ -52,24 +34,17 @@ async function runTest(client: DmClient, id: string, state: HandlerState): Promi
 }
 
 /** Applies testOnApply: records the result, and fails the step (keeping the handler) when the test fails. */
-async function testIfAsked(
-  client: DmClient,
-  id: string,
-  state: HandlerState,
-  providerCode: string | undefined,
-): Promise<HandlerState> {
+async function testIfAsked(client: DmClient, id: string, state: HandlerState): Promise<HandlerState> {
   if (!state.testOnApply) return { ...state, lastTest: state.lastTest };
   const lastTest = await runTest(client, id, state);
   const tested = { ...state, lastTest };
   if (!lastTest.successful) {
-    throw new HandlerInitError(
+    throw new PartialStepError(
       `Coiote DM: the test of ${state.type} handler ${label(state)} (${id}) failed: ${lastTest.message ?? "no reason given"}. ` +
         "The handler exists and is kept in the stack; fix the receiver or the configuration and run `pulumi up` again " +
         "(or set testOnApply: false).",
       id,
-      // The host records these properties as they are, so they must carry the serialized provider too:
-      // refresh and destroy of the recorded handler need it.
-      { ...outputsOf(tested), __provider: providerCode },
+      { ...outputsOf(tested) },
     );
   }
   return tested;
@@ -128,12 +103,12 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
     return plainJson(canonicalState({ ...news, domain: domain ?? olds?.domain ?? defaultDomain() }));
   },
 
-  create: (desired, providerCode) =>
+  create: (desired) =>
     withClient(desired, async (client) => {
       const id = desired.adoptId
         ? await adopt(client, desired.adoptId, desired)
         : await createWithoutDuplicates(client, desired, label(desired));
-      const state = await testIfAsked(client, id, desired, providerCode);
+      const state = await testIfAsked(client, id, desired);
       return { id, outs: outputsOf(state) };
     }),
 
@@ -147,11 +122,11 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
       return { id, props: outs, inputs };
     }),
 
-  update: (id, olds, desired, providerCode) =>
+  update: (id, olds, desired) =>
     withClient(desired, async (client) => {
       const remoteChange = updatableFields.some((field) => fieldChanged(olds, desired, field));
       if (remoteChange) await client.update(desired.type, id, toUpdateBody(desired), label(desired));
-      return outputsOf(await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest }, providerCode));
+      return outputsOf(await testIfAsked(client, id, { ...desired, lastTest: olds.lastTest }));
     }),
 
   delete: (id, props) => withClient(props, (client) => client.delete(id, label(props))),
