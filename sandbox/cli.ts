@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { startSandbox } from "./index";
-import type { SandboxServiceAccount, SandboxUser } from "./options";
 
 const usage = `coiote-sandbox: a local emulator of the Coiote DM event-handler API that really delivers events
 
@@ -22,6 +21,13 @@ Options:
   --no-kafka              do not produce to Kafka (Kafka deliveries and tests then fail, saying so)
   --verbose               log requests
   --help`;
+
+/** `a:b[:domain]` of --user and --service-account. */
+function credentials(flag: string, form: string, spec: string): [string, string, string | undefined] {
+  const [first, second, domain] = spec.split(":");
+  if (!first || !second) throw new Error(`--${flag} wants ${form}[:domain], got "${spec}"`);
+  return [first, second, domain];
+}
 
 /** A whole number flag within bounds; a typo must stop the command, not become NaN further down. */
 function integerFlag(name: string, raw: string, min: number, max: number): number {
@@ -56,17 +62,12 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
-  const users: SandboxUser[] = values.user.map((spec) => {
-    const [username, password, domain] = spec.split(":");
-    if (!username || !password) throw new Error(`--user wants name:password[:domain], got "${spec}"`);
-    return { username, password, domain };
-  });
-  const serviceAccounts: SandboxServiceAccount[] = values["service-account"].map((spec) => {
-    const [clientId, clientSecret, domain] = spec.split(":");
-    if (!clientId || !clientSecret)
-      throw new Error(`--service-account wants id:secret[:domain], got "${spec}"`);
-    return { clientId, clientSecret, domain };
-  });
+  const users = values.user
+    .map((spec) => credentials("user", "name:password", spec))
+    .map(([username, password, domain]) => ({ username, password, domain }));
+  const serviceAccounts = values["service-account"]
+    .map((spec) => credentials("service-account", "id:secret", spec))
+    .map(([clientId, clientSecret, domain]) => ({ clientId, clientSecret, domain }));
   if (values["admin-token"] !== undefined && !/^\S+$/.test(values["admin-token"]))
     throw new Error("--admin-token wants a non-empty token without spaces");
   if (values.token.length === 0 && users.length === 0 && serviceAccounts.length === 0) {

@@ -31,7 +31,9 @@ export class RequestLog {
       throw new Error(`requestLogLimit must be at least 1, got ${limit}`);
   }
 
-  add(entry: LoggedRequest): LoggedRequest {
+  /** Logs a request as it arrives: status 0 until it is answered. */
+  add(request: Pick<LoggedRequest, "method" | "path" | "query">): LoggedRequest {
+    const entry: LoggedRequest = { ...request, status: 0, time: new Date().toISOString() };
     if (this.entries.length < this.limit) {
       this.entries.push(entry);
     } else {

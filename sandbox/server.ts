@@ -62,7 +62,7 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     ...timeoutOptions(options),
   });
   closeIdleConnections(app.server);
-  const store = new Store(options.dataFile, { compactAfterChanges: options.compactAfterChanges });
+  const store = new Store(options.dataFile, options.compactAfterChanges);
   // The ports it listens on, for refusing deliveries to itself (none until it listens; a pipe has none).
   const ownPorts = () =>
     app.addresses().flatMap((address) => (typeof address === "string" ? [] : [address.port]));
@@ -89,13 +89,7 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   app.addHook("onRequest", async (request, reply) => {
     if (!isDmApi(request.url)) return;
     const [path, query = ""] = request.url.split("?") as [string, string?];
-    const entry = requestLog.add({
-      method: request.method,
-      path,
-      query,
-      status: 0,
-      time: new Date().toISOString(),
-    });
+    const entry = requestLog.add({ method: request.method, path, query });
     logEntries.set(request, entry);
     const fault = faults.take(request.method, path);
     if (!fault) return;

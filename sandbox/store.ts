@@ -27,11 +27,6 @@ type Change =
   | { op: "kafka"; domain: string; properties: string | null }
   | { op: "reset" };
 
-export interface StoreOptions {
-  /** Fold the journal into the snapshot after this many changes (or as many as there are handlers). */
-  compactAfterChanges?: number;
-}
-
 /**
  * All the sandbox's state. With a data file, every change is appended to a journal (see journal.ts) and
  * `durable()` tells when it is on disk; a start replays the journal over the snapshot.
@@ -42,10 +37,12 @@ export class Store {
   private byDomain = new Map<string, Set<string>>();
   private domainKafkaProperties = new Map<string, string>();
   private readonly journal: Journal<Change, Snapshot> | undefined;
-  private readonly compactAfterChanges: number;
 
-  constructor(dataFile?: string, options: StoreOptions = {}) {
-    this.compactAfterChanges = options.compactAfterChanges ?? 1_000;
+  constructor(
+    dataFile: string | undefined,
+    /** Fold the journal into the snapshot after this many changes (or as many as there are handlers). */
+    private readonly compactAfterChanges: number,
+  ) {
     if (!dataFile) return;
     this.journal = new Journal(dataFile);
     const { snapshot, records } = this.journal.load();

@@ -47,12 +47,7 @@ export function maskUriPassword(uri: string): string {
 export function maskUriIn(text: string, uri: string): string {
   const masked = maskUriPassword(uri);
   if (masked === uri) return text;
-  let spelled: string | undefined;
-  try {
-    spelled = new URL(uri).href;
-  } catch {
-    spelled = undefined;
-  }
+  const spelled = URL.canParse(uri) ? new URL(uri).href : undefined;
   let result = text.split(uri).join(masked);
   if (spelled) result = result.split(spelled).join(maskUriPassword(spelled));
   return result;

@@ -1,25 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Authenticator } from "../auth";
-import type { Dispatcher } from "../delivery/dispatcher";
 import { bodyless } from "../bodyParser";
 import { deviceEventSchema } from "../delivery/events";
 import { parseDomain } from "../domains";
 import { codes, DmError } from "../errors";
-import { faultSchema, type FaultInjector } from "../faults";
+import { faultSchema } from "../faults";
 import { present } from "../present";
-import type { RequestLog } from "../requestLog";
-import type { Store } from "../store";
+import type { SandboxApp } from "../server";
 import { issueList, mergeUpdate, parseOr } from "../validation";
 
 export const adminPrefix = "/__sandbox";
 
-interface Context {
-  store: Store;
-  dispatcher: Dispatcher;
-  faults: FaultInjector;
-  requestLog: RequestLog;
-  auth: Authenticator;
+interface Context extends Omit<SandboxApp, "app"> {
   /** The sandbox's --strict: out-of-band edits pass the same checks as the DM API's writes. */
   strict: boolean;
 }

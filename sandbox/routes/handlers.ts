@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   type EventHandlerConfiguration,
   getPath,
-  handlerApiPath,
+  handlerApiPath as base,
   handlerIdPattern,
   type HandlerTestResult,
   maskedSecret,
@@ -31,8 +31,6 @@ interface Context {
   dispatcher: Dispatcher;
   principalOf(request: FastifyRequest): Principal;
 }
-
-const base = handlerApiPath;
 
 function parseId(raw: string): string {
   if (!handlerIdPattern.test(raw))
