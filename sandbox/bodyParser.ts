@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -10,8 +10,6 @@ declare module "fastify" {
 /** Route options for a call that takes no body (a DELETE, `test/existing/{id}`, an admin reset). */
 export const bodyless = { config: { bodyless: true } } as const;
 
-const takesNoBody = (request: FastifyRequest) => request.routeOptions.config?.bodyless === true;
-
 /**
  * JSON bodies as Fastify parses them (prototype poisoning refused), except that an empty body is no body
  * on routes that take none. Common HTTP clients, DM's own SDK among them, send
@@ -22,7 +20,7 @@ export function registerJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    if (body === "" && takesNoBody(request)) {
+    if (body === "" && request.routeOptions.config?.bodyless === true) {
       done(null, undefined);
       return;
     }

@@ -49,21 +49,18 @@ export class Journal<Change, Snapshot> {
     const snapshot = existsSync(this.dataFile)
       ? (JSON.parse(readFileSync(this.dataFile, "utf8")) as Snapshot)
       : undefined;
-    const records: Change[] = [];
-    if (existsSync(this.journalFile)) {
-      const lines = readFileSync(this.journalFile, "utf8").split("\n");
-      // A last line without its newline was being written when the process died: never acknowledged.
-      lines.pop();
-      lines.forEach((line, index) => {
-        try {
-          records.push(JSON.parse(line) as Change);
-        } catch {
-          throw new Error(
-            `${this.journalFile}: line ${index + 1} is not a journal record; the file is damaged`,
-          );
-        }
-      });
-    }
+    const lines = existsSync(this.journalFile) ? readFileSync(this.journalFile, "utf8").split("\n") : [];
+    // A last line without its newline was being written when the process died: never acknowledged.
+    lines.pop();
+    const records = lines.map((line, index) => {
+      try {
+        return JSON.parse(line) as Change;
+      } catch {
+        throw new Error(
+          `${this.journalFile}: line ${index + 1} is not a journal record; the file is damaged`,
+        );
+      }
+    });
     return { snapshot, records };
   }
 

@@ -78,9 +78,7 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
     { parseAs: "string" },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
-    },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
 
   // DM's side of the server (handler API, login, Keycloak): logged, faultable. /__sandbox/ is neither.

@@ -33,11 +33,11 @@ export function issueList(issues: readonly z.core.$ZodIssue[]): string {
   return issues.map((issue) => `${issuePath(issue.path) || "body"}: ${issue.message}`).join("; ");
 }
 
-/** The schema's output, or `toError`'s DmError for its issues. */
+/** The schema's output, or `toError`'s DmError for its issues (DM's answer by default). */
 export function parseOr<S extends z.ZodType>(
   schema: S,
   body: unknown,
-  toError: typeof invalidPayload,
+  toError = invalidPayload,
 ): z.output<S> {
   const result = schema.safeParse(body);
   if (!result.success) throw toError(result.error);
@@ -89,7 +89,7 @@ function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
 
 /** As DM validates: the shared schema (outside strict mode with DM's reserved header names let through). */
 function parseDm<S extends z.ZodType>(schema: S, body: unknown, strict: boolean): z.output<S> {
-  const parse = (input: unknown) => parseOr(schema, input, invalidPayload);
+  const parse = (input: unknown) => parseOr(schema, input);
   return strict ? parse(body) : parseLeniently(body, parse);
 }
 

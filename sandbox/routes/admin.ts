@@ -42,6 +42,14 @@ const noBody = {
   preValidation: async (request: FastifyRequest) => void parseOr400(noBodySchema, request.body),
 };
 
+/** A route that empties what it is given, in order, and answers `{}`. */
+const clearing =
+  (...targets: Array<{ clear(): void }>) =>
+  async () => {
+    for (const target of targets) target.clear();
+    return {};
+  };
+
 /** The domain of `/__sandbox/domains/<domain>/kafka`, as written. */
 function kafkaDomain(request: FastifyRequest<{ Params: { "*": string } }>): string {
   const match = /^(.*)\/kafka$/.exec(request.params["*"]);
@@ -97,18 +105,12 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     }
   });
   app.get(`${adminPrefix}/faults`, async () => faults.list());
-  app.delete(`${adminPrefix}/faults`, noBody, async () => {
-    faults.clear();
-    return {};
-  });
+  app.delete(`${adminPrefix}/faults`, noBody, clearing(faults));
 
   app.get(`${adminPrefix}/requests`, async () => requestLog.list());
   /** How full the bounded log is, and how many entries it has dropped since it was last cleared. */
   app.get(`${adminPrefix}/requests/stats`, async () => requestLog.stats());
-  app.delete(`${adminPrefix}/requests`, noBody, async () => {
-    requestLog.clear();
-    return {};
-  });
+  app.delete(`${adminPrefix}/requests`, noBody, clearing(requestLog));
   app.get(`${adminPrefix}/deliveries`, async () => dispatcher.deliveries());
   /** The bounds at work: queue and log sizes, what was dropped, cancelled or refused; the process's memory. */
   app.get(`${adminPrefix}/deliveries/stats`, async () => {
@@ -159,11 +161,9 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
       .send({ ...auth.issue("admin-issued", domain, ttlSeconds, token), domain: parseDomain(domain) });
   });
 
-  app.post(`${adminPrefix}/reset`, noBody, async () => {
-    store.reset();
-    faults.clear();
-    requestLog.clear();
-    dispatcher.clear();
-    return {};
-  });
+  app.post(
+    `${adminPrefix}/reset`,
+    noBody,
+    clearing({ clear: () => store.reset() }, faults, requestLog, dispatcher),
+  );
 }

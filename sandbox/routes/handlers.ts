@@ -4,6 +4,7 @@ import {
   getPath,
   handlerApiPath as base,
   handlerIdPattern,
+  type HandlerKind,
   type HandlerTestResult,
   maskedSecret,
   maxHandlersPerDomain,
@@ -24,7 +25,6 @@ import { assertAllowedTargets } from "../targets";
 import { restoreUriPassword } from "../uriPassword";
 import { isObject, mergeUpdate, parseConfiguration } from "../validation";
 
-type Kind = "webhook" | "kafka";
 interface Context {
   options: SandboxOptions;
   store: Store;
@@ -64,25 +64,20 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   }
 
   /** Everything a configuration must satisfy besides its schema. */
-  async function assertAcceptable(
-    config: EventHandlerConfiguration,
-    kind: Kind,
-    domain: string,
-  ): Promise<void> {
+  async function assertAcceptable(config: EventHandlerConfiguration, kind: HandlerKind, domain: string) {
     if (config.type !== kind)
       throw new DmError(codes.invalidPayload, `invalid payload: type must be "${kind}" on this endpoint`);
-    if (options.strict && config.type === "kafka" && config.connectionConfig.type === "domainProperties") {
+    if (options.strict && config.type === "kafka" && config.connectionConfig.type === "domainProperties")
       throw new DmError(
         codes.invalidPayload,
         'invalid payload: connectionConfig.type must be "domainProperty"',
       );
-    }
     await assertAllowedTargets(config, dispatcher.targets);
     dispatcher.assertKafkaPropertiesAvailable(config, domain);
   }
 
   /** A create or test-new body: its configuration and domain, once everything accepts them. */
-  async function acceptableNew(request: FastifyRequest, kind: Kind) {
+  async function acceptableNew(request: FastifyRequest, kind: HandlerKind) {
     const config = parseConfiguration(request.body, options.strict);
     const domain = domainFor(request, config.domain);
     await assertAcceptable(config, kind, domain);
@@ -93,10 +88,9 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   const deliverTest = (config: EventHandlerConfiguration, domain: string, id?: string) =>
     dispatcher.deliver(config, domain, testEventFor(config.filter, domain), "test", id);
 
-  app.get(base, async (request) => {
-    const domain = domainFor(request);
-    return store.inDomain(domain).map((handler) => present(handler, options.masking));
-  });
+  app.get(base, async (request) =>
+    store.inDomain(domainFor(request)).map((handler) => present(handler, options.masking)),
+  );
 
   app.get<{ Params: { id: string } }>(`${base}/:id`, async (request) =>
     present(visibleHandler(request, request.params.id), options.masking),
@@ -105,12 +99,11 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   for (const kind of ["webhook", "kafka"] as const) {
     app.post(`${base}/${kind}`, async (request, reply) => {
       const { config, domain } = await acceptableNew(request, kind);
-      if (store.inDomain(domain).length >= maxHandlersPerDomain) {
+      if (store.inDomain(domain).length >= maxHandlersPerDomain)
         throw new DmError(
           codes.handlerLimit,
           `handler limit reached: domain ${domain} already has ${maxHandlersPerDomain} handlers`,
         );
-      }
       const id = store.newId();
       store.put({
         ...config,

@@ -10,9 +10,8 @@ export function registerLoginRoutes(app: FastifyInstance, auth: Authenticator): 
   // DM's password grant: 201. The SDK sends no grant_type, so it is optional, but must be right if given.
   app.post(loginApiPath, async (request, reply) => {
     const form = (request.body ?? {}) as Form;
-    if (form.grant_type !== undefined && form.grant_type !== "password") {
+    if (form.grant_type !== undefined && form.grant_type !== "password")
       throw new DmError(codes.invalidPayload, 'grant_type must be "password"');
-    }
     return reply.code(201).send(auth.login(form.username, form.password));
   });
 
@@ -21,9 +20,8 @@ export function registerLoginRoutes(app: FastifyInstance, auth: Authenticator): 
     "/iam/realms/:realm/protocol/openid-connect/token",
     async (request, reply) => {
       const form = (request.body ?? {}) as Form;
-      if (form.grant_type !== "client_credentials") {
+      if (form.grant_type !== "client_credentials")
         throw new DmError(codes.invalidPayload, 'grant_type must be "client_credentials"');
-      }
       return reply.code(200).send(auth.loginServiceAccount(form.client_id, form.client_secret));
     },
   );
