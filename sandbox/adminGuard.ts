@@ -53,38 +53,33 @@ export function adminGuard(options: SandboxOptions): (request: FastifyRequest) =
       const host = splitHostHeader(value ?? "");
       return host !== undefined && names.has(host.name) && host.port === port;
     };
-    if (!isLocal(request.headers.host)) {
+    if (!isLocal(request.headers.host))
       throw new DmError(
         codes.forbidden,
         `admin API: Host "${request.headers.host ?? ""}" is not this sandbox (use localhost, 127.0.0.1 or [::1] with port ${port})`,
       );
-    }
     const origin = request.headers.origin;
-    if (origin !== undefined && !isLocal(originHost(origin))) {
+    if (origin !== undefined && !isLocal(originHost(origin)))
       throw new DmError(codes.forbidden, `admin API: cross-origin requests are refused (Origin "${origin}")`);
-    }
     const site = request.headers["sec-fetch-site"];
-    if (site === "cross-site" || site === "same-site") {
+    if (site === "cross-site" || site === "same-site")
       throw new DmError(
         codes.forbidden,
         `admin API: cross-origin requests are refused (Sec-Fetch-Site ${site})`,
       );
-    }
     if (options.adminToken !== undefined) {
       const token = bearerToken(request.headers.authorization);
-      if (token === undefined || !sameSecret(token, options.adminToken)) {
+      if (token === undefined || !sameSecret(token, options.adminToken))
         throw new DmError(codes.unauthorized, "admin API: send Authorization: Bearer <admin token>");
-      }
     }
     const type = request.headers["content-type"];
     const hasBody =
       request.headers["transfer-encoding"] !== undefined ||
       Number(request.headers["content-length"] ?? 0) > 0;
-    if (type !== undefined ? !/^application\/json\s*(;|$)/i.test(type) : hasBody) {
+    if (type !== undefined ? !/^application\/json\s*(;|$)/i.test(type) : hasBody)
       throw new DmError(
         unsupportedMediaType,
         `admin API: bodies must be application/json${type === undefined ? "" : `, got "${type}"`}`,
       );
-    }
   };
 }

@@ -30,7 +30,5 @@ export function domainName(domain: string): string {
 /** The domain and its ancestors, nearest first: subdomains inherit their parent's Kafka properties. */
 export function ancestry(domain: string): string[] {
   const parts = domain.split("/").filter(Boolean);
-  const chain: string[] = [];
-  for (let i = parts.length; i >= 0; i--) chain.push(i === 0 ? "/" : `/${parts.slice(0, i).join("/")}/`);
-  return chain;
+  return [...parts.map((_, i) => `/${parts.slice(0, i + 1).join("/")}/`).reverse(), "/"];
 }

@@ -22,9 +22,7 @@ function lazyPlatformaticKafka(): KafkaProducerFactory {
   const load = () =>
     (loaded ??= import("./delivery/platformaticKafka").then((module) => module.platformaticKafka()));
   return {
-    async send(properties, record, timeoutMs) {
-      await (await load()).send(properties, record, timeoutMs);
-    },
+    send: async (...args) => (await load()).send(...args),
     async close() {
       if (loaded) await (await loaded).close?.();
     },

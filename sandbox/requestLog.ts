@@ -9,13 +9,6 @@ export interface LoggedRequest {
   fault?: string;
 }
 
-export interface RequestLogStats {
-  size: number;
-  limit: number;
-  /** Entries pushed out (oldest first) since the log was last cleared. */
-  dropped: number;
-}
-
 /**
  * The DM API request log, bounded: past `limit` entries the oldest is dropped and counted, so a
  * long-running sandbox (or a load test) cannot grow it without end. A ring buffer, so dropping is O(1).
@@ -49,7 +42,8 @@ export class RequestLog {
     return [...this.entries.slice(this.oldest), ...this.entries.slice(0, this.oldest)];
   }
 
-  stats(): RequestLogStats {
+  /** `dropped`: entries pushed out (oldest first) since the log was last cleared. */
+  stats(): { size: number; limit: number; dropped: number } {
     return { size: this.entries.length, limit: this.limit, dropped: this.droppedCount };
   }
 

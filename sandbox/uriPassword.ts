@@ -7,17 +7,7 @@ import { codes, DmError } from "./errors";
  * back means "keep the stored password". Worked on the text as written, so nothing else in the URI is
  * normalised away.
  */
-interface UserInfo {
-  /** Index of the password's first character, and its end (exclusive). */
-  start: number;
-  end: number;
-  user: string;
-  password: string;
-  /** Scheme, host and port: whether a URI still sends the password to the same place. */
-  place: string;
-}
-
-function userInfo(uri: string): UserInfo | undefined {
+function userInfo(uri: string) {
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(uri);
   if (!scheme) return undefined;
   const authorityStart = scheme[0].length;
@@ -28,10 +18,12 @@ function userInfo(uri: string): UserInfo | undefined {
   const colon = authority.indexOf(":");
   if (colon < 0 || colon > at) return undefined;
   return {
+    // Index of the password's first character, and its end (exclusive).
     start: authorityStart + colon + 1,
     end: authorityStart + at,
     user: authority.slice(0, colon),
     password: authority.slice(colon + 1, at),
+    // Scheme, host and port: whether a URI still sends the password to the same place.
     place: `${scheme[0].toLowerCase()}${authority.slice(at + 1).toLowerCase()}`,
   };
 }

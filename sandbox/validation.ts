@@ -65,19 +65,17 @@ function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
   if (lifted.length === 0) return parse(body);
   // Never sent, but stored and returned: held to the schema's rule for values all the same.
   const broken = lifted.find(([, value]) => headerBreakingCharacters.test(value as string));
-  if (broken) {
+  if (broken)
     throw new DmError(
       codes.invalidPayload,
       `invalid payload: ${issuePath(["connectionConfig", "additionalHeaders", broken[0]])}: the value of header "${broken[0]}" must not contain CR, LF or NUL characters`,
     );
-  }
   const total = Object.keys(headers).length;
-  if (total > maxCustomHeaders) {
+  if (total > maxCustomHeaders)
     throw new DmError(
       codes.invalidPayload,
       `invalid payload: connectionConfig.additionalHeaders: at most ${maxCustomHeaders} headers are allowed, got ${total}`,
     );
-  }
   const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !isReservedNonAuthHeader(name)));
   const parsed = parse({ ...body, connectionConfig: { ...connection, additionalHeaders: kept } });
   const parsedConnection = (parsed as { connectionConfig?: { additionalHeaders?: Record<string, string> } })

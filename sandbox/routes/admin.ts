@@ -131,8 +131,10 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
   app.post<{ Params: { id: string } }>(`${adminPrefix}/handlers/:id`, async (request) => {
     const current = store.get(request.params.id);
     if (!current) throw new DmError(codes.notFound, `handler ${request.params.id} not found`);
-    const body = parseOr400(z.record(z.string(), z.unknown(), { error: "send a JSON object" }), request.body);
-    const patch = { ...body };
+    const patch = parseOr400(
+      z.record(z.string(), z.unknown(), { error: "send a JSON object" }),
+      request.body,
+    );
     for (const field of readOnlyFields) {
       if (!(field in patch)) continue;
       if (patch[field] !== current[field])
