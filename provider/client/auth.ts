@@ -9,6 +9,7 @@ import type { HttpClient } from "./http";
  */
 export class TokenSource {
   private current?: { token: string; expiresAt: number };
+  private loggingIn?: Promise<string>;
 
   constructor(
     private readonly baseUrl: string,
@@ -24,7 +25,9 @@ export class TokenSource {
   async token(): Promise<string> {
     if (this.credentials.kind === "token") return this.credentials.token;
     if (this.current && this.now() < this.current.expiresAt) return this.current.token;
-    return this.login();
+    // Calls that find no valid token at the same moment share one login.
+    this.loggingIn ??= this.login().finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
   }
 
   /** Forget the cached token (after a 401), so the next call logs in again. */

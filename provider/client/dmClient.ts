@@ -10,10 +10,29 @@ import {
   handlerTestResultSchema,
   issuePath,
 } from "../schemas";
+import { stableStringify } from "../canonical";
 import { defaultRetryPolicy } from "./retry";
 import { TokenSource } from "./auth";
 import { DmApiError } from "./errors";
 import { HttpClient, type HttpCall, type HttpResponse } from "./http";
+
+interface Connection {
+  http: HttpClient;
+  tokens: TokenSource;
+  shared?: boolean;
+}
+
+const sharedConnections = new Map<string, Connection>();
+
+function openConnection(settings: DmSettings): Connection {
+  const { credentials } = settings;
+  const http = new HttpClient({
+    timeoutMs: settings.timeoutMs,
+    retry: { ...defaultRetryPolicy, budgetMs: settings.retryBudgetMs },
+    secrets: () => [credentials.kind === "token" ? credentials.token : credentials.password],
+  });
+  return { http, tokens: new TokenSource(settings.baseUrl, credentials, http) };
+}
 
 /** Parses a response body; the provider passes the shared zod schemas here. */
 export type Parser<T> = (body: unknown) => T;
@@ -26,24 +45,35 @@ export class DmClient {
   readonly http: HttpClient;
   private readonly tokens: TokenSource;
 
+  /**
+   * @param extraSecrets Values besides the credentials that no error of this client may show (the
+   *   handler's own secrets).
+   * @param connection The HTTP client and token source to use; by default this client's own, closed by
+   *   `close()`.
+   */
   constructor(
     private readonly settings: DmSettings,
     private readonly extraSecrets: () => Iterable<string | undefined> = () => [],
+    private readonly connection: Connection = openConnection(settings),
   ) {
-    const credentials = settings.credentials;
-    this.http = new HttpClient({
-      timeoutMs: settings.timeoutMs,
-      retry: { ...defaultRetryPolicy, budgetMs: settings.retryBudgetMs },
-      secrets: () => [
-        ...(credentials.kind === "token" ? [credentials.token] : [credentials.password]),
-        ...this.extraSecrets(),
-      ],
-    });
-    this.tokens = new TokenSource(settings.baseUrl, credentials, this.http);
+    this.http = connection.http;
+    this.tokens = connection.tokens;
+  }
+
+  /**
+   * A client on the provider process's one connection to these settings' DM: every operation of a
+   * `pulumi up` reuses the same kept-alive sockets and the same login, instead of opening and logging
+   * in once per handler. Closing it leaves the connection open for the next operation.
+   */
+  static shared(settings: DmSettings, extraSecrets: () => Iterable<string | undefined>): DmClient {
+    const key = stableStringify(settings);
+    let connection = sharedConnections.get(key);
+    if (!connection) sharedConnections.set(key, (connection = { ...openConnection(settings), shared: true }));
+    return new DmClient(settings, extraSecrets, connection);
   }
 
   async close(): Promise<void> {
-    await this.http.close();
+    if (!this.connection.shared) await this.http.close();
   }
 
   private url(path: string, domain?: string): string {
@@ -70,6 +100,7 @@ export class DmClient {
           body,
           operation,
           idempotent,
+          secrets: this.extraSecrets(),
           headers: { authorization: `Bearer ${await this.tokens.token()}` },
         },
         accept,

@@ -13,6 +13,8 @@ export interface HttpCall {
   /** JSON value or pre-encoded form body. */
   body?: unknown;
   form?: Record<string, string>;
+  /** Values besides the client's own secrets that this call's errors must not show. */
+  secrets?: Iterable<string | undefined>;
   /** What the caller is doing, for error messages: e.g. `create webhook handler "alerts"`. */
   operation: string;
   /**
@@ -49,8 +51,12 @@ export class HttpClient {
     await this.dispatcher.close();
   }
 
+  private secretsOf(call: HttpCall): Array<string | undefined> {
+    return [...this.options.secrets(), ...(call.secrets ?? [])];
+  }
+
   private fail(call: HttpCall, detail: string, status?: number, code?: number, ambiguous = false): never {
-    const message = redact(`Coiote DM: ${call.operation} failed: ${detail}`, this.options.secrets());
+    const message = redact(`Coiote DM: ${call.operation} failed: ${detail}`, this.secretsOf(call));
     throw ambiguous
       ? new AmbiguousWriteError(message, call.operation, status, code)
       : new DmApiError(message, call.operation, status, code);
@@ -109,7 +115,7 @@ export class HttpClient {
       if (response) {
         if ((response.status >= 200 && response.status < 300) || accept.includes(response.status))
           return response;
-        const detail = describeDmError(response.status, response.body, [...this.options.secrets()]);
+        const detail = describeDmError(response.status, response.body, this.secretsOf(call));
         const code = errorBodyParts(response.body).code;
         if (retryableStatuses.has(response.status)) {
           reason = detail;

@@ -19,20 +19,32 @@ export function isReservedNonAuthHeader(name: string): boolean {
   return isReservedHeaderName(name) && !isAuthorizationHeader(name);
 }
 
-/** The value never appears in the message: it may be a secret (an API key in a custom header). */
-function breakingValueIssue(name: string) {
-  return {
-    code: "custom" as const,
-    path: [name],
-    message: `the value of header "${name}" must not contain CR, LF or NUL characters`,
-  };
-}
-
-function countIssue(count: number) {
-  return {
-    code: "custom" as const,
-    message: `at most ${maxCustomHeaders} headers are allowed, got ${count}`,
-  };
+/**
+ * A header map of at most 20 entries whose values carry no CR, LF or NUL (they would split or cut the
+ * header line); `checkName` adds the kind's rules for names. A value never appears in a message: it may
+ * be a secret (an API key in a custom header).
+ */
+function headerMapSchema(checkName: (name: string) => string | undefined) {
+  return z
+    .record(z.string(), z.string({ error: "header values must be strings" }))
+    .superRefine((headers, ctx) => {
+      const names = Object.keys(headers);
+      if (names.length > maxCustomHeaders)
+        ctx.addIssue({
+          code: "custom",
+          message: `at most ${maxCustomHeaders} headers are allowed, got ${names.length}`,
+        });
+      for (const [name, value] of Object.entries(headers)) {
+        if (headerBreakingCharacters.test(value))
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `the value of header "${name}" must not contain CR, LF or NUL characters`,
+          });
+        const problem = checkName(name);
+        if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+      }
+    });
 }
 
 /**
@@ -40,44 +52,21 @@ function countIssue(count: number) {
  * 20; `$variables` are allowed in values only, CR, LF and NUL nowhere (they would split or cut the header
  * line). `Authorization` gets a hint, since connectionConfig.auth is where it belongs.
  */
-export const webhookHeadersSchema = z
-  .record(z.string(), z.string({ error: "header values must be strings" }))
-  .superRefine((headers, ctx) => {
-    const names = Object.keys(headers);
-    if (names.length > maxCustomHeaders) ctx.addIssue(countIssue(names.length));
-    for (const [name, value] of Object.entries(headers)) {
-      if (headerBreakingCharacters.test(value)) ctx.addIssue(breakingValueIssue(name));
-      if (!httpHeaderName.test(name)) {
-        ctx.addIssue({ code: "custom", path: [name], message: `"${name}" is not a valid header name` });
-      } else if (isReservedHeaderName(name)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `"${name}" is reserved by DM and cannot be set as a custom header${isAuthorizationHeader(name) ? " (use connectionConfig.auth)" : ""}`,
-        });
-      }
-    }
-  });
+export const webhookHeadersSchema = headerMapSchema((name) => {
+  if (!httpHeaderName.test(name)) return `"${name}" is not a valid header name`;
+  if (isReservedHeaderName(name))
+    return `"${name}" is reserved by DM and cannot be set as a custom header${isAuthorizationHeader(name) ? " (use connectionConfig.auth)" : ""}`;
+  return undefined;
+});
 
 /**
  * Kafka record headers: at most 20, non-empty names, no CR, LF or NUL (DM builds them like its HTTP
  * headers). HTTP's reserved names mean nothing on a Kafka record (DM's own example sends an `Origin`
  * header), so none is refused.
  */
-export const kafkaHeadersSchema = z
-  .record(z.string(), z.string({ error: "header values must be strings" }))
-  .superRefine((headers, ctx) => {
-    const names = Object.keys(headers);
-    if (names.length > maxCustomHeaders) ctx.addIssue(countIssue(names.length));
-    for (const [name, value] of Object.entries(headers)) {
-      if (name.trim() === "")
-        ctx.addIssue({ code: "custom", path: [name], message: "header names must not be empty" });
-      else if (headerBreakingCharacters.test(name))
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `header name ${JSON.stringify(name)} must not contain CR, LF or NUL characters`,
-        });
-      if (headerBreakingCharacters.test(value)) ctx.addIssue(breakingValueIssue(name));
-    }
-  });
+export const kafkaHeadersSchema = headerMapSchema((name) => {
+  if (name.trim() === "") return "header names must not be empty";
+  if (headerBreakingCharacters.test(name))
+    return `header name ${JSON.stringify(name)} must not contain CR, LF or NUL characters`;
+  return undefined;
+});

@@ -15,7 +15,7 @@ function withClient<T>(
   state: HandlerState | undefined,
   action: (client: DmClient) => Promise<T>,
 ): Promise<T> {
-  const client = new DmClient(dmSettings(), () => Object.values(state?.secrets ?? {}));
+  const client = DmClient.shared(dmSettings(), () => Object.values(state?.secrets ?? {}));
   return action(client).finally(() => client.close());
 }
 

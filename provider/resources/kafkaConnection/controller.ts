@@ -12,7 +12,7 @@ async function apply(desired: ConnectionState): Promise<ConnectionState> {
   const properties = desired.useDomainProperties ? null : renderProperties(desired);
   let lastVerification: ConnectionState["lastVerification"] = null;
   if (desired.verify) {
-    const client = new DmClient(dmSettings(), () => [desired.password, properties ?? undefined]);
+    const client = DmClient.shared(dmSettings(), () => [desired.password, properties ?? undefined]);
     try {
       const connectionConfig = desired.useDomainProperties
         ? { type: "domainProperty", topic: desired.verifyTopic }
