@@ -143,9 +143,10 @@ export class Dispatcher {
       durationMs: 0,
       time: new Date().toISOString(),
     });
-    return this.scheduler.run(
-      key,
-      async (signal) => {
+    return this.scheduler.run(key, {
+      skip: skipped,
+      batchable: config.type === "kafka",
+      task: async (signal) => {
         // An event goes out with the handler as it is now: deleted or switched off meanwhile, it gets none.
         const current = kind === "event" && handlerId ? this.store.get(handlerId) : config;
         if (!current) return skipped(`cancelled: handler ${handlerId} was deleted`);
@@ -174,9 +175,7 @@ export class Dispatcher {
         this.log.push(record);
         return record;
       },
-      skipped,
-      config.type === "kafka", // records sent together go out in one produce request (platformaticKafka.ts)
-    );
+    });
   }
 
   private async attempt(
@@ -209,13 +208,11 @@ export class Dispatcher {
     const text =
       connection.type === "custom" ? connection.value : this.store.effectiveKafkaProperties(domain);
     const target = `kafka topic ${connection.topic}`;
-    if (text === undefined) {
+    if (text === undefined)
       return { ok: false, error: `domain ${domain} has no Kafka properties`, target, headers: {} };
-    }
     const properties = effectiveProducerProperties(text);
     const refusal = await this.targets.firstRefusal(kafkaEndpoints(properties["bootstrap.servers"] ?? ""));
-    const json = true; // Kafka bodies are JSON (docs/dm-contract.md § 10)
-    const variables = variablesOf(event, json);
+    const variables = variablesOf(event, true); // Kafka bodies are JSON (docs/dm-contract.md § 10)
     const record = {
       topic: connection.topic,
       key: event.endpointName,
@@ -228,19 +225,13 @@ export class Dispatcher {
       producerProperties: redactProperties(properties),
     };
     if (refusal) return { ...base, ok: false, refused: true, error: `refused ${target}: ${refusal}` };
-    if (!this.options.kafka) {
+    if (!this.options.kafka)
       return { ...base, ok: false, error: "this sandbox has no Kafka producer configured" };
-    }
-    try {
-      await this.options.kafka.send(properties, record, this.options.deliveryTimeoutMs);
-      return { ...base, ok: true };
-    } catch (error) {
-      return {
-        ...base,
-        ok: false,
-        error: `Kafka delivery failed: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
+    const error = await this.options.kafka.send(properties, record, this.options.deliveryTimeoutMs).then(
+      () => undefined,
+      (e: unknown) => `Kafka delivery failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return error ? { ...base, ok: false, error } : { ...base, ok: true };
   }
 
   /** Delivers an injected event to every matching handler, and applies DM's failure rule. */

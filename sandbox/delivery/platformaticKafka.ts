@@ -90,45 +90,27 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-interface Waiting {
-  record: KafkaRecord;
-  resolve: () => void;
-  reject: (error: Error) => void;
-}
-
 /**
  * Real Kafka delivery with @platformatic/kafka (pure JavaScript, installs offline). One producer per
  * distinct configuration, kept while it works; a producer that fails is closed, so the next delivery
- * connects again (with a changed password, say). Records sent for one configuration within one turn of
- * the event loop go out in one produce request, and succeed or fail together.
+ * connects again (with a changed password, say). The records sent to one topic with one configuration in
+ * one turn of the event loop go out in one produce request, and succeed or fail together.
  */
 export function platformaticKafka(): KafkaProducerFactory {
   const producers = new Map<string, Producer<string, string, string, string>>();
-  const waiting = new Map<string, Waiting[]>();
-  async function produce(
-    key: string,
-    properties: Record<string, string>,
-    batch: Waiting[],
-    timeoutMs: number,
-  ) {
-    let producer = producers.get(key);
-    if (!producer) {
-      producer = new Producer(producerOptions(properties));
-      producers.set(key, producer);
-    }
-    const messages = batch.map(({ record }) => record);
+  const batches = new Map<string, { messages: KafkaRecord[]; sent: Promise<void> }>();
+  async function produce(properties: Record<string, string>, messages: KafkaRecord[], timeoutMs: number) {
+    const key = JSON.stringify(properties);
+    const producer = producers.get(key) ?? new Producer(producerOptions(properties));
+    producers.set(key, producer);
     // Like the Java client DM uses, wait for a new topic's metadata (auto-created by the broker) up to
     // max.block.ms; records themselves are not resent (retries=0).
     const deadline = Date.now() + Math.min(timeoutMs, Number(properties["max.block.ms"] ?? 8000));
-    const topics = [...new Set(messages.map((m) => m.topic))].join(", ");
     try {
       for (;;) {
         try {
-          await withTimeout(
-            producer.send({ messages }),
-            Math.max(1, deadline - Date.now()),
-            `producing to ${topics}`,
-          );
+          const ms = Math.max(1, deadline - Date.now());
+          await withTimeout(producer.send({ messages }), ms, `producing to ${messages[0]!.topic}`);
           break;
         } catch (error) {
           const waitingForTopic = /unknown topic|leader.?not.?available/i.test(describe(error));
@@ -136,26 +118,24 @@ export function platformaticKafka(): KafkaProducerFactory {
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
-      for (const { resolve } of batch) resolve();
     } catch (error) {
       if (producers.get(key) === producer) producers.delete(key);
       void producer.close().catch(() => undefined);
-      for (const { reject } of batch) reject(new Error(describe(error)));
+      throw new Error(describe(error));
     }
   }
   return {
     send(properties: Record<string, string>, record: KafkaRecord, timeoutMs: number) {
-      const key = JSON.stringify(properties);
-      return new Promise<void>((resolve, reject) => {
-        const batch = waiting.get(key);
-        if (batch) return void batch.push({ record, resolve, reject });
-        const first = [{ record, resolve, reject }];
-        waiting.set(key, first);
-        setImmediate(() => {
-          waiting.delete(key);
-          void produce(key, properties, first, timeoutMs);
-        });
-      });
+      const key = `${record.topic}\n${JSON.stringify(properties)}`;
+      let batch = batches.get(key);
+      if (!batch) {
+        const messages: KafkaRecord[] = [];
+        const turn = new Promise((resolve) => setImmediate(() => resolve(batches.delete(key))));
+        batch = { messages, sent: turn.then(() => produce(properties, messages, timeoutMs)) };
+        batches.set(key, batch);
+      }
+      batch.messages.push(record);
+      return batch.sent;
     },
     async close() {
       await Promise.all([...producers.values()].map((p) => p.close().catch(() => undefined)));

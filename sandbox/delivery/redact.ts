@@ -8,22 +8,16 @@ export const redacted = "[redacted]";
 
 const secretName = /password|secret|key|jaas|user\.info|token|credential/i;
 
-export function isSecretName(name: string): boolean {
-  return secretName.test(name);
+function redact(entries: Record<string, string>, leaveOut?: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(entries)
+      .filter(([name]) => name.toLowerCase() !== leaveOut)
+      .map(([name, value]) => [name, secretName.test(name) ? redacted : value]),
+  );
 }
 
 /** Kafka producer properties for the log: secret values replaced, everything else kept for assertions. */
-export function redactProperties(properties: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(properties).map(([key, value]) => [key, isSecretName(key) ? redacted : value]),
-  );
-}
+export const redactProperties = (properties: Record<string, string>) => redact(properties);
 
 /** Headers for the log: `Authorization` left out (as before), secret-named values replaced. */
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers)
-      .filter(([name]) => name.toLowerCase() !== "authorization")
-      .map(([name, value]) => [name, isSecretName(name) ? redacted : value]),
-  );
-}
+export const redactHeaders = (headers: Record<string, string>) => redact(headers, "authorization");

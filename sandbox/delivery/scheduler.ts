@@ -6,8 +6,7 @@
  * - beyond that one, a key takes slots from a shared pool (`shared`), at most `perKey` in flight in all;
  * - at most `queueLimit` deliveries wait in all; past it the oldest waiting delivery of the longest queue
  *   (the key flooding the sandbox) is dropped, so memory stays flat under any event storm.
- * Deliveries in flight are therefore at most `shared` plus one per key with work. A slot may carry up to
- * `batchLimit` batchable deliveries of its key at once (Kafka records, which go out in one produce request).
+ * Deliveries in flight are therefore at most `shared` plus one per key with work (a slot, see `batchable`).
  * Hand-written because the maintained npm limiters are ESM-only and this package is CommonJS.
  */
 
@@ -17,11 +16,14 @@ interface Job<T> {
   skip: (reason: string) => T;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+  /** Kafka records: a slot carries up to `batchLimit` of its key's together, sent in one produce request. */
   batchable: boolean;
 }
 
+/** A key's deliveries in flight: on `slots` slots, cancelled together. */
 interface Running {
   controller: AbortController;
+  slots: number;
   jobs: number;
 }
 
@@ -38,7 +40,7 @@ export interface SchedulerStats {
 export class FairScheduler {
   // A Map keeps insertion order: moving a served key to the end makes the turn order round-robin.
   private readonly queues = new Map<string, Job<unknown>[]>();
-  private readonly running = new Map<string, Set<Running>>();
+  private readonly running = new Map<string, Running>();
   private sharedInUse = 0;
   private queued = 0;
   private dropped = 0;
@@ -51,15 +53,10 @@ export class FairScheduler {
     private readonly batchLimit = 500,
   ) {}
 
-  run<T>(
-    key: string,
-    task: (signal: AbortSignal) => Promise<T>,
-    skip: (reason: string) => T,
-    batchable = false,
-  ): Promise<T> {
+  run<T>(key: string, work: Pick<Job<T>, "task" | "skip" | "batchable">): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queue = this.queues.get(key) ?? [];
-      queue.push({ task, skip, resolve, reject, batchable } as Job<unknown>);
+      queue.push({ ...work, resolve, reject } as Job<unknown>);
       this.queues.set(key, queue);
       this.queued++;
       this.pump();
@@ -75,10 +72,10 @@ export class FairScheduler {
       job.resolve(job.skip(reason));
     }
     this.queues.delete(key);
-    const running = this.running.get(key) ?? [];
-    // Not those cancelled before and still winding down.
-    for (const { controller, jobs } of running) if (!controller.signal.aborted) this.cancelled += jobs;
-    for (const { controller } of running) controller.abort(reason);
+    const running = this.running.get(key);
+    this.running.delete(key); // they wind down on their slots, the key's no more
+    this.cancelled += running?.jobs ?? 0;
+    running?.controller.abort(reason);
   }
 
   cancelAll(reason: string): void {
@@ -86,8 +83,7 @@ export class FairScheduler {
   }
 
   stats(): SchedulerStats {
-    let inFlight = 0;
-    for (const set of this.running.values()) for (const running of set) inFlight += running.jobs;
+    const inFlight = [...this.running.values()].reduce((sum, running) => sum + running.jobs, 0);
     return {
       queued: this.queued,
       inFlight,
@@ -98,8 +94,8 @@ export class FairScheduler {
   }
 
   private canStart(key: string): boolean {
-    const inFlight = this.running.get(key)?.size ?? 0;
-    return inFlight === 0 || (inFlight < this.perKey && this.sharedInUse < this.shared);
+    const slots = this.running.get(key)?.slots ?? 0;
+    return slots === 0 || (slots < this.perKey && this.sharedInUse < this.shared);
   }
 
   private pump(): void {
@@ -108,13 +104,8 @@ export class FairScheduler {
       for (const key of [...this.queues.keys()]) {
         if (!this.canStart(key)) continue;
         const queue = this.queues.get(key)!;
-        let count = 1;
-        while (
-          count < Math.min(queue.length, this.batchLimit) &&
-          queue[0]!.batchable &&
-          queue[count]!.batchable
-        )
-          count++;
+        const batch = queue[0]!.batchable ? queue.findIndex((job) => !job.batchable) : 1;
+        const count = Math.min(batch < 0 ? queue.length : batch, this.batchLimit);
         const jobs = queue.splice(0, count);
         this.queues.delete(key);
         if (queue.length > 0) this.queues.set(key, queue); // to the back of the turn order
@@ -126,21 +117,17 @@ export class FairScheduler {
   }
 
   private start(key: string, jobs: Job<unknown>[]): void {
-    const set = this.running.get(key) ?? new Set<Running>();
-    this.running.set(key, set);
-    // Shared slots in use = Σ max(0, in flight − 1): a key's first delivery is on its own slot.
-    if (set.size >= 1) this.sharedInUse++;
-    // A key's deliveries are cancelled together: they share a controller (a new one once it has fired).
-    const shared = set.values().next().value?.controller;
-    const controller = shared && !shared.signal.aborted ? shared : new AbortController();
-    const running: Running = { controller, jobs: jobs.length };
-    set.add(running);
+    const running = this.running.get(key) ?? { controller: new AbortController(), slots: 0, jobs: 0 };
+    this.running.set(key, running);
+    // Shared slots in use = Σ max(0, slots − 1): a key's first slot is its own.
+    if (running.slots++ >= 1) this.sharedInUse++;
+    running.jobs += jobs.length;
     void Promise.all(
       jobs.map((job) => job.task(running.controller.signal).then(job.resolve, job.reject)),
     ).finally(() => {
-      if (set.size >= 2) this.sharedInUse--;
-      set.delete(running);
-      if (set.size === 0 && this.running.get(key) === set) this.running.delete(key);
+      if (--running.slots >= 1) this.sharedInUse--;
+      running.jobs -= jobs.length;
+      if (running.slots === 0 && this.running.get(key) === running) this.running.delete(key);
       this.pump();
     });
   }

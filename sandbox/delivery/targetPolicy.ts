@@ -1,7 +1,6 @@
 import { lookup as systemLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { canonicalAddress, internalKind, isOwnAddress } from "./addresses";
-import { memo } from "./templates";
 
 /** A host name's addresses, as the HTTP and Kafka clients would connect to them. */
 export type HostLookup = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -28,13 +27,13 @@ export interface TargetPolicyOptions {
 const unbracket = (host: string) => host.replace(/^\[|\]$/g, "");
 
 /** Where a webhook URI connects: WHATWG parsing already turns 0177.0.0.1 or 2130706433 into 127.0.0.1. */
-export const webhookEndpoint = memo((uri): Readonly<Endpoint> => {
+export function webhookEndpoint(uri: string): Endpoint {
   const url = new URL(uri);
   return {
     host: unbracket(url.hostname),
     port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
   };
-});
+}
 
 /**
  * Kafka's `bootstrap.servers`: comma-separated `host:port`, optionally with a listener prefix
@@ -60,20 +59,13 @@ export function kafkaEndpoints(servers: string): Endpoint[] {
  * restrictInternal, internal addresses are refused as well. Always decided on resolved addresses.
  */
 export class TargetPolicy {
-  private ports: number[] = [];
   constructor(private readonly options: TargetPolicyOptions) {}
-
-  /** Asked until the sandbox listens, then kept: a server listens once, and never on other ports. */
-  private ownPorts(): number[] {
-    if (this.ports.length === 0) this.ports = this.options.ownPorts();
-    return this.ports;
-  }
 
   /** Why connecting to this address and port is refused, or undefined if it is allowed. */
   addressRefusal(address: string, port: number): string | undefined {
     const canonical = canonicalAddress(address);
     if (!canonical) return `${address} is not an IP address`;
-    if (isOwnAddress(canonical) && this.ownPorts().includes(port)) {
+    if (isOwnAddress(canonical) && this.options.ownPorts().includes(port)) {
       const where = address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
       return `${where} is this sandbox's own listener, and the sandbox never delivers to itself`;
     }
@@ -91,7 +83,7 @@ export class TargetPolicy {
    */
   async endpointRefusal({ host, port }: Endpoint): Promise<string | undefined> {
     // Nothing of this machine can be reached on another port; only --restrict-internal needs every name.
-    if (!this.options.restrictInternal && !this.ownPorts().includes(port)) return undefined;
+    if (!this.options.restrictInternal && !this.options.ownPorts().includes(port)) return undefined;
     for (const address of await this.resolve(host)) {
       const refusal = this.addressRefusal(address, port);
       if (refusal) return address === host ? refusal : `${host} resolves to ${address}; ${refusal}`;
@@ -127,13 +119,8 @@ export class TargetPolicy {
   /** The lookup with a deadline; a failure or timeout is an empty answer. */
   async lookupQuietly(name: string): Promise<Array<{ address: string; family: number }>> {
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<[]>((resolve) => {
-      timer = setTimeout(() => resolve([]), this.options.lookupTimeoutMs);
-    });
-    try {
-      return await Promise.race([this.options.lookup(name).catch(() => []), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const late = new Promise<[]>((done) => (timer = setTimeout(done, this.options.lookupTimeoutMs, [])));
+    const answer = this.options.lookup(name).catch(() => []);
+    return Promise.race([answer, late]).finally(() => clearTimeout(timer));
   }
 }

@@ -42,27 +42,10 @@ export function variablesOf(event: DeviceEvent, json: boolean): Variables {
  * again); an unknown $name stays as written.
  */
 export function render(template: string, variables: Variables): string {
-  const names = Object.keys(variables);
+  const names = Object.keys(variables).sort((a, b) => b.length - a.length);
   if (names.length === 0) return template;
-  return template.replace(patternOf(names.join("|")), (_match, name: string) => variables[name]!);
-}
-
-/** Names come from variablesOf() only, so there are a handful of patterns: each is built once. */
-const patternOf = memo((names) => {
-  const longestFirst = names.split("|").sort((a, b) => b.length - a.length);
-  return new RegExp(`\\$(${longestFirst.join("|")})`, "g");
-});
-
-/** A pure function of a string, remembered (a bounded number of answers: the cache starts over when full). */
-export function memo<T>(compute: (text: string) => T, limit = 1000): (text: string) => T {
-  const cache = new Map<string, T>();
-  return (text) => {
-    if (cache.has(text)) return cache.get(text)!;
-    if (cache.size >= limit) cache.clear();
-    const value = compute(text);
-    cache.set(text, value);
-    return value;
-  };
+  const pattern = new RegExp(`\\$(${names.join("|")})`, "g");
+  return template.replace(pattern, (_match, name: string) => variables[name]!);
 }
 
 /** Header values may use every variable but url, value and metadata; header names are never expanded. */
