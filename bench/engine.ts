@@ -139,6 +139,23 @@ export async function measureEngine(
   };
 }
 
+/**
+ * Warm-up, discarded: the first stack of a run pays for loading the engine, the language host and ts-node
+ * from a cold disk cache. One handler's up (and its destroy, in dispose) is enough.
+ */
+export async function warmUp(bin: string, sandbox: DmSandbox, receiverUrl: string): Promise<void> {
+  const stack = await ProgramStack.create({
+    program: "bench/programs/handlers",
+    pulumiBin: bin,
+    config: handlersConfig(sandbox, receiverUrl, 1),
+  });
+  try {
+    await stack.up();
+  } finally {
+    await stack.dispose();
+  }
+}
+
 /** The engine rows as one flat table row per N, for console.table. */
 export function engineTable(rows: EngineRow[]): object[] {
   return rows.map((r) => ({

@@ -19,7 +19,9 @@ export interface ProcUsage {
 const clockTicks = 100; // USER_HZ on Linux
 
 function roleOf(cmdline: string): string {
-  if (cmdline.includes("cmd/dynamic-provider")) return "provider";
+  // The host itself (node …/cmd/dynamic-provider/index.js <engine address>), not the shim's
+  // `node -e "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')"` that finds it.
+  if (cmdline.includes("dynamic-provider/index.js")) return "provider";
   if (cmdline.includes("pulumi-resource-pulumi-nodejs")) return "provider-shim";
   if (cmdline.includes("pulumi-language-nodejs")) return "language-host";
   if (cmdline.includes("@pulumi/pulumi/cmd/run") || cmdline.includes("run-plugin")) return "program";
@@ -92,6 +94,8 @@ export class ProcTreeSampler {
       const known = this.seen.get(pid);
       const peak = peakRssMiB(pid);
       if (known) {
+        // A shell may exec its last command: the same pid then runs another program.
+        if (known.role === "provider-shim" || known.role === "other") known.role = roleOf(cmdlineOf(pid));
         known.cpuSeconds = cpuSeconds;
         if (peak > 0) known.peakRssMiB = Math.max(known.peakRssMiB, peak);
       } else {

@@ -22,6 +22,7 @@ import {
   loadAverage,
   measureCalls,
   measureEngine,
+  warmUp,
 } from "./engine";
 import { round } from "./stats";
 
@@ -82,8 +83,7 @@ async function main(): Promise<void> {
     delivery: [],
   };
   try {
-    // Warm-up, discarded: the first stack of a run pays for loading the engine, the language host and ts-node.
-    await measureEngine(bin, sandbox, receiver.url, 1);
+    await warmUp(bin, sandbox, receiver.url);
     for (const n of sizes) {
       console.error(
         `[bench] pulumi up/refresh/destroy with ${n} handlers and with ${n} no-op resources (load ${loadAverage()})`,
