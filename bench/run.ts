@@ -82,6 +82,17 @@ async function main(): Promise<void> {
     calls: [],
     delivery: [],
   };
+  const out = path.join(repoRoot, "bench-results");
+  // Written after every part, so a run cut short (a slow machine, Ctrl-C) still leaves what it measured.
+  const save = () => {
+    mkdirSync(out, { recursive: true });
+    results.seconds = round((Date.now() - started) / 1000, 0);
+    writeFileSync(path.join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(
+      path.join(out, "scaling.html"),
+      scalingHtml(results.engine, results.machine, results.startedAt),
+    );
+  };
   try {
     await warmUp(bin, sandbox, receiver.url);
     for (const n of sizes) {
@@ -89,6 +100,7 @@ async function main(): Promise<void> {
         `[bench] pulumi up/refresh/destroy with ${n} handlers and with ${n} no-op resources (load ${loadAverage()})`,
       );
       results.engine.push(await measureEngine(bin, sandbox, receiver.url, n));
+      save();
     }
     table(
       "pulumi up, refresh, destroy: EventHandlers vs no-op dynamic resources (seconds; × = ours / floor)",
@@ -98,6 +110,7 @@ async function main(): Promise<void> {
     console.error("[bench] API calls per operation");
     results.calls = await measureCalls(bin, sandbox, receiver.url, 10);
     table("DM API calls per operation (10 handlers, from the sandbox request log)", results.calls);
+    save();
 
     if (withDelivery) {
       console.error(`[bench] delivery of ${deliveryEvents} events`);
@@ -117,14 +130,7 @@ async function main(): Promise<void> {
     await receiver.stop();
     await sandbox.stop();
   }
-  const out = path.join(repoRoot, "bench-results");
-  mkdirSync(out, { recursive: true });
-  results.seconds = round((Date.now() - started) / 1000, 0);
-  writeFileSync(path.join(out, "bench.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(
-    path.join(out, "scaling.html"),
-    scalingHtml(results.engine, results.machine, results.startedAt),
-  );
+  save();
   console.log(
     `\nwritten bench-results/bench.json and bench-results/scaling.html (${results.seconds} s, load now ${loadAverage()})`,
   );
