@@ -68,9 +68,8 @@ export class Authenticator {
   authenticate(authorization: string | undefined): Principal {
     const token = bearerToken(authorization);
     if (token === undefined) throw new DmError(codes.unauthorized, "missing bearer token");
-    if (this.options.tokens.includes(token)) {
+    if (this.options.tokens.includes(token))
       return { name: "static-token", domain: parseDomain(this.options.defaultDomain), root: "/" };
-    }
     const issued = this.issued.get(token);
     if (!issued) throw new DmError(codes.unauthorized, "invalid token");
     if (this.now() >= issued.expiresAt) {

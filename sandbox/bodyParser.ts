@@ -20,10 +20,7 @@ export function registerJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("error", "error");
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    if (body === "" && request.routeOptions.config?.bodyless === true) {
-      done(null, undefined);
-      return;
-    }
-    parseJson(request, body as string, done); // parseAs: "string"
+    if (body === "" && request.routeOptions.config?.bodyless === true) done(null, undefined);
+    else parseJson(request, body as string, done); // parseAs: "string"
   });
 }

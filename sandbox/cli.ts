@@ -70,11 +70,10 @@ async function main(): Promise<void> {
     .map(([clientId, clientSecret, domain]) => ({ clientId, clientSecret, domain }));
   if (values["admin-token"] !== undefined && !/^\S+$/.test(values["admin-token"]))
     throw new Error("--admin-token wants a non-empty token without spaces");
-  if (values.token.length === 0 && users.length === 0 && serviceAccounts.length === 0) {
+  if (values.token.length === 0 && users.length === 0 && serviceAccounts.length === 0)
     console.error(
       "coiote-sandbox: warning: no --token, --user or --service-account given, so no DM API call can authenticate",
     );
-  }
   const sandbox = await startSandbox({
     port: integerFlag("port", values.port, 0, 65_535),
     host: values.bind,

@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 
 /** The data files hold every secret in clear: the owner alone may read them. */
 export const secretFileMode = 0o600;
@@ -84,23 +85,19 @@ export class Journal<Change, Snapshot> {
   }
 
   /** Resolves once every record appended so far is on disk. */
-  durable(): Promise<void> {
-    if (this.synced >= this.written) return Promise.resolve();
+  async durable(): Promise<void> {
     const wanted = this.written;
-    return (async () => {
-      while (this.synced < wanted) {
-        if (!this.syncing) this.syncing = this.syncOnce();
-        await this.syncing;
-      }
-    })();
+    while (this.synced < wanted) {
+      this.syncing ??= this.syncOnce();
+      await this.syncing;
+    }
   }
 
   private async syncOnce(): Promise<void> {
     const upTo = this.written;
     const fd = this.fd;
     try {
-      if (fd !== undefined)
-        await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+      if (fd !== undefined) await promisify(fdatasync)(fd);
       this.synced = Math.max(this.synced, upTo);
     } catch (error) {
       // Closed meanwhile: close() synced everything. Otherwise the disk failed, and nothing waiting on

@@ -6,10 +6,9 @@ import { maskUriPassword } from "./uriPassword";
 export function present(handler: StoredHandler, masking: boolean): EventHandler {
   let connectionConfig = structuredClone(handler.connectionConfig) as Record<string, unknown>;
   if (masking) {
-    for (const path of secretPaths[handler.type]) {
+    for (const path of secretPaths[handler.type])
       if (typeof getPath(connectionConfig, path) === "string")
         connectionConfig = withPath(connectionConfig, path, maskedSecret);
-    }
     if (typeof connectionConfig.uri === "string")
       connectionConfig.uri = maskUriPassword(connectionConfig.uri);
   }

@@ -81,11 +81,9 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
 
-  // DM's side of the server (handler API, login, Keycloak): logged, faultable. /__sandbox/ is neither.
-  const isDmApi = (url: string) => url.startsWith("/api/") || url.startsWith("/iam/");
-
   app.addHook("onRequest", async (request, reply) => {
-    if (!isDmApi(request.url)) return;
+    // DM's side of the server (handler API, login, Keycloak): logged, faultable. /__sandbox/ is neither.
+    if (!request.url.startsWith("/api/") && !request.url.startsWith("/iam/")) return;
     const [path, query = ""] = request.url.split("?") as [string, string?];
     const entry = requestLog.add({ method: request.method, path, query });
     logEntries.set(request, entry);

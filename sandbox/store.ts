@@ -90,11 +90,8 @@ export class Store {
 
   /** The domain's own Kafka properties, or the nearest ancestor's ("Own" or inherited, as in DM's UI). */
   effectiveKafkaProperties(domain: string): string | undefined {
-    for (const candidate of ancestry(domain)) {
-      const properties = this.domainKafkaProperties.get(candidate);
-      if (properties !== undefined) return properties;
-    }
-    return undefined;
+    const owner = ancestry(domain).find((candidate) => this.domainKafkaProperties.has(candidate));
+    return owner === undefined ? undefined : this.domainKafkaProperties.get(owner);
   }
 
   reset(): void {

@@ -32,12 +32,6 @@ interface Context {
   principalOf(request: FastifyRequest): Principal;
 }
 
-function parseId(raw: string): string {
-  if (!handlerIdPattern.test(raw))
-    throw new DmError(codes.invalidId, `"${raw}" is not a valid handler id (24 hex characters)`);
-  return raw;
-}
-
 export function registerHandlerRoutes(app: FastifyInstance, context: Context): void {
   const { options, store, dispatcher } = context;
 
@@ -56,7 +50,9 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
   }
 
   function visibleHandler(request: FastifyRequest, rawId: string): StoredHandler {
-    const handler = store.get(parseId(rawId));
+    if (!handlerIdPattern.test(rawId))
+      throw new DmError(codes.invalidId, `"${rawId}" is not a valid handler id (24 hex characters)`);
+    const handler = store.get(rawId);
     const principal = context.principalOf(request);
     if (!handler || !handler.domain.startsWith(principal.root))
       throw new DmError(codes.notFound, `handler ${rawId} not found`);
