@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { withDefaults } from "../provider/schemas";
 import { splitSecretInputs } from "./secretInputs";
-import { providerFor } from "./stub";
+import eventHandlerProvider = require("../provider/stubs/eventHandler");
 
 /** LwM2M telemetry: values of the given object, instance or resource paths (e.g. "/3303/0/5700", "/3303"). */
 export interface TelemetryFilterArgs {
@@ -165,8 +165,6 @@ export interface EventHandlerLastTest {
   /** ISO time of the test. */
   time: string;
 }
-
-const eventHandlerProvider = providerFor("EventHandler");
 
 /**
  * A Coiote DM device-event handler: forwards telemetry or lifecycle events to a webhook or a Kafka topic.

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerFor } from "./stub";
-
-const bucketProvider = providerFor("InfluxBucket");
-const tokenProvider = providerFor("InfluxToken");
+import bucketProvider = require("../provider/stubs/influxBucket");
+import tokenProvider = require("../provider/stubs/influxToken");
 
 /** Arguments of an InfluxBucket. */
 export interface InfluxBucketArgs {

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BodyTemplateArgs, KafkaConnectionConfigArgs } from "./eventHandler";
-import { providerFor } from "./stub";
-
-const kafkaConnectionProvider = providerFor("KafkaConnection");
+import kafkaConnectionProvider = require("../provider/stubs/kafkaConnection");
 
 /** Producer properties that carry credentials (ssl.key.password, basic.auth.user.info, sasl.*.secret…). */
 const sensitiveProperty = /password|secret|key|jaas|user\.info|token|credential/i;

@@ -15,6 +15,7 @@ import {
   readdirSync,
   readFileSync,
   rmdirSync,
+  realpathSync,
   rmSync,
   symlinkSync,
 } from "node:fs";
@@ -94,6 +95,24 @@ export interface ProgramStackOptions {
    * your node_modules as the original does; add it to .gitignore.
    */
   workRoot?: string;
+}
+
+/**
+ * Gives a program copy its own `pulumi-coiote`: the package running this harness, whatever node_modules
+ * above points at. An installed package is linked. A source checkout's is copied (package.json and dist/),
+ * so that the program sees it under node_modules as a user's does: the engine then stores each
+ * resource's provider as a reference to its module, as it does for users, not as code (see
+ * provider/stubs/stub.ts).
+ */
+function installPackage(target: string): void {
+  mkdirSync(path.dirname(target), { recursive: true });
+  if (realpathSync(packageRoot).split(path.sep).includes("node_modules")) {
+    symlinkSync(packageRoot, target, "dir");
+    return;
+  }
+  mkdirSync(target);
+  cpSync(path.join(packageRoot, "package.json"), path.join(target, "package.json"));
+  cpSync(path.join(packageRoot, "dist"), path.join(target, "dist"), { recursive: true });
 }
 
 function defaultWorkRoot(): string {
@@ -192,10 +211,7 @@ export class ProgramStack {
           filter: (src) => !src.split(path.sep).includes("node_modules"),
         });
       }
-      // The copy's own link to this package: it resolves "pulumi-coiote" (and the provider stubs' run-time
-      // require of it) to the package running this harness, whatever node_modules above points at.
-      mkdirSync(path.join(workDir, "node_modules"), { recursive: true });
-      symlinkSync(packageRoot, path.join(workDir, "node_modules", "pulumi-coiote"), "dir");
+      installPackage(path.join(workDir, "node_modules", "pulumi-coiote"));
     }
 
     const bin = options.pulumiBin ?? ensurePulumiBin();

@@ -325,6 +325,19 @@ describe.sequential("EventHandler through the real engine", () => {
     );
   });
 
+  it("stores each handler's provider as a reference to the installed package's stub module, not as code", async () => {
+    const state = JSON.parse(stack.stateFileText()) as {
+      checkpoint: { latest: { resources: Array<{ type: string; inputs?: { __provider?: string } }> } };
+    };
+    const handlers = state.checkpoint.latest.resources.filter((r) => r.type.endsWith("EventHandler"));
+    expect(handlers.length).toBeGreaterThan(0);
+    for (const handler of handlers) {
+      expect(handler.inputs?.__provider).toContain('require("pulumi-coiote/');
+      expect(handler.inputs?.__provider).toContain("provider/stubs/eventHandler");
+      expect(handler.inputs!.__provider!.length).toBeLessThan(600);
+    }
+  });
+
   it("destroy leaves nothing behind in DM", async () => {
     await stack.destroy();
     expect(await stack.resourcesInState()).toEqual([]);
