@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, Receiver, startKafka } from "../testing";
-import { type DeliveryRow, measureDelivery, webhookTarget } from "./delivery";
+import { type DeliveryRow, kafkaTarget, measureDelivery, webhookTarget } from "./delivery";
 import { scalingHtml } from "./chart";
 import {
   type CallRow,
@@ -39,21 +39,7 @@ async function kafkaDelivery(sandbox: DmSandbox): Promise<DeliveryRow> {
   const broker = await startKafka();
   try {
     await sandbox.reset(); // only the Kafka handler receives these events
-    await sandbox.api("POST", "/deviceEvents/handler/kafka?domain=%2Fthroughput%2F", {
-      type: "kafka",
-      name: "throughput-kafka",
-      enabled: true,
-      filter: { type: "telemetry", lwm2mUrls: ["/3303"] },
-      connectionConfig: {
-        type: "custom",
-        topic: "bench",
-        value: `bootstrap.servers=${broker.bootstrapPlaintext}`,
-      },
-    });
-    // First delivery warms up the producer (metadata, connection) outside the measurement.
-    await sandbox.injectEvents([
-      { domain: "/throughput/", endpointName: "warm", url: "/3303/0/5700", value: 1 },
-    ]);
+    await kafkaTarget(sandbox, broker);
     return await measureDelivery(sandbox, "Kafka (loopback broker)", deliveryEvents);
   } finally {
     await broker.stop();

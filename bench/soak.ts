@@ -6,20 +6,17 @@
  * deletes, refresh reads and test events). After every cycle one clean `up` must converge with nothing
  * leaked or duplicated in DM; at the end the stack is destroyed and DM must be empty. Prints the
  * operations, faults injected and fired, retries, the wall time and the seed; a failure exits 1 with the
- * seed, so `--seed N` replays the same edits and faults. The cycle is the one `npm test` runs
- * (test/faults/soak.test.ts), so the two cannot drift apart.
+ * seed, so `--seed N` replays the same edits and faults. The cycle (bench/soak/) is the one `npm test`
+ * runs (test/faults/soak.test.ts), so the two cannot drift apart.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, ProgramStack, Receiver } from "../testing";
-// The soak's cycle lives with the fault tests so `npm test` runs the very same code, a short soak, as this
-// CLI does; this benchmark is the one product-side script that imports it.
-// eslint-disable-next-line no-restricted-imports
-import { soakProviderConfig } from "../test/faults/soakCycle";
-// eslint-disable-next-line no-restricted-imports
-import { formatReport, runSoak, SoakFailure } from "../test/faults/soakRun";
+// The cycle and the loop are the ones the short soak of `npm test` runs (test/faults/soak.test.ts).
+import { soakProviderConfig } from "./soak/cycle";
+import { formatReport, runSoak, SoakFailure } from "./soak/run";
 
 function options() {
   const { values } = parseArgs({

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventHandler } from "../../provider/resources/eventHandler/controller";
 import { type ProgramStack } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
-import { assertConverged, type Spec } from "./convergence";
+import { assertConverged, type Spec } from "../../bench/soak/convergence";
 
 /**
  * Corners of the lost-create recovery that the fault matrix does not reach: several creates whose answers

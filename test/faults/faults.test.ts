@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type OperationsByName, type ProgramStack, programStack, type StackRunResult } from "../../testing";
 import { useSandboxAndReceiver } from "../support/fixture";
-import { assertConverged, type Spec } from "./convergence";
+import { assertConverged, type Spec } from "../../bench/soak/convergence";
 
 /**
  * Every DM call the provider makes, under every fault DM can throw at it, through the real engine. One

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useSandboxAndReceiver } from "../support/fixture";
-import { soakProviderConfig } from "./soakCycle";
-import { formatReport, runSoak } from "./soakRun";
+import { soakProviderConfig } from "../../bench/soak/cycle";
+import { formatReport, runSoak } from "../../bench/soak/run";
 
 /**
  * Random faults over many edit/up/refresh cycles: the short soak of `npm test`. The cycle is the one

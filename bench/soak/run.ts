@@ -11,7 +11,7 @@ import {
   soakDomain,
   type SoakState,
   totalOperations,
-} from "./soakCycle";
+} from "./cycle";
 
 /**
  * The soak loop, shared by `npm test` (soak.test.ts: a few cycles) and `npm run soak` (bench/soak.ts: until
