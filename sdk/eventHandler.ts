@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { withDefaults } from "../provider/schemas";
+// The one module, not the index: a program need not load zod and every API schema.
+import { withDefaults } from "../provider/schemas/defaults";
 import { splitSecretInputs } from "./secretInputs";
 import eventHandlerProvider = require("../provider/stubs/eventHandler");
 

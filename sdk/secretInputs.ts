@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getPath, type HandlerKind, secretPaths } from "../provider/schemas";
+import { getPath, type HandlerKind, secretPaths } from "../provider/schemas/secrets";
 
 type Node = Record<string, unknown>;
 
