@@ -45,9 +45,12 @@ export function failureAt(
 
 /** The value at `path`, or the unknown placeholder if anything on the way to it is not known yet. */
 export function valueOnPath(root: unknown, path: PropertyPath): unknown {
-  for (let depth = 0; depth < path.length; depth++)
-    if (isUnknown(getPath(root, path.slice(0, depth)))) return unknownValue;
-  return getPath(root, path);
+  let node = root;
+  for (const key of path) {
+    if (isUnknown(node)) return unknownValue;
+    node = getPath(node, [key]);
+  }
+  return node;
 }
 
 /** A zod schema's issues as check failures, skipping values not known yet; secrets are never shown. */

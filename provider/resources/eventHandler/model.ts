@@ -65,7 +65,7 @@ export function fieldChanged(olds: HandlerState, news: HandlerState, field: keyo
 
 /** The JSON body for create (and for test/webhook|kafka): secrets joined back in. */
 export function toCreateBody(state: HandlerState): Record<string, unknown> {
-  return apiBody(canonicalState(state), (config, secrets) => joinSecrets(config, secrets));
+  return apiBody(canonicalState(state), joinSecrets);
 }
 
 /** A state's DM fields (the configuration DM keeps) with the secrets joined into connectionConfig by `join`. */
