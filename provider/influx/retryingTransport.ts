@@ -4,7 +4,7 @@ import {
   type SendOptions,
   type Transport,
 } from "@influxdata/influxdb-client";
-import { backoffDelay, type RetryPolicy, sleep } from "../client/retry";
+import { backoffDelay, parseRetryAfter, type RetryPolicy, sleep } from "../client/retry";
 import {
   ambiguousStatuses,
   isConnectionError,
@@ -26,14 +26,6 @@ function mayRetry(error: unknown, idempotent: boolean): boolean {
   return false;
 }
 
-/** The server's Retry-After in milliseconds, when it sent one. */
-function serverDelayMs(error: unknown): number | undefined {
-  if (!(error instanceof HttpError)) return undefined;
-  const header = error.headers?.["retry-after"];
-  const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) * 1000 : undefined;
-}
-
 /**
  * The official client's transport with the DM client's retry policy around each management call (the
  * client itself retries only writes of points): 429 and 503 always (nothing was done), other 5xx,
@@ -52,7 +44,9 @@ export function retryingTransport(inner: Transport, policy: RetryPolicy): Transp
         try {
           return await inner.request(path, body, options, responseStarted);
         } catch (error) {
-          const delayMs = serverDelayMs(error) ?? backoffDelay(attempt, policy);
+          // The server's Retry-After (seconds or an HTTP date), else the backoff.
+          const retryAfter = error instanceof HttpError ? error.headers?.["retry-after"] : undefined;
+          const delayMs = parseRetryAfter(retryAfter) ?? backoffDelay(attempt, policy);
           const spent = Date.now() - started + delayMs > policy.budgetMs;
           if (!mayRetry(error, idempotent) || attempt + 1 >= policy.maxAttempts || spent) throw error;
           await sleep(delayMs);

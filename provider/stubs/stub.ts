@@ -15,27 +15,15 @@ import type * as pulumi from "@pulumi/pulumi";
  * Those module paths are part of every state written since: they must stay.
  */
 export function providerFor(kind: string): pulumi.dynamic.ResourceProvider {
+  // Required at each call, not when this module loads: the program loads it too, and needs none of that.
+  const runtime = () => require("pulumi-coiote/provider/runtime");
   return {
-    async configure(req) {
-      require("pulumi-coiote/provider/runtime").configure(req);
-    },
-    async check(olds, news) {
-      return require("pulumi-coiote/provider/runtime").resources[kind].check(olds, news);
-    },
-    async diff(id, olds, news) {
-      return require("pulumi-coiote/provider/runtime").resources[kind].diff(id, olds, news);
-    },
-    async create(inputs) {
-      return require("pulumi-coiote/provider/runtime").resources[kind].create(inputs);
-    },
-    async read(id, props) {
-      return require("pulumi-coiote/provider/runtime").resources[kind].read(id, props);
-    },
-    async update(id, olds, news) {
-      return require("pulumi-coiote/provider/runtime").resources[kind].update(id, olds, news);
-    },
-    async delete(id, props) {
-      return require("pulumi-coiote/provider/runtime").resources[kind].remove(id, props);
-    },
+    configure: async (req) => runtime().configure(req),
+    check: async (olds, news) => runtime().resources[kind].check(olds, news),
+    diff: async (id, olds, news) => runtime().resources[kind].diff(id, olds, news),
+    create: async (inputs) => runtime().resources[kind].create(inputs),
+    read: async (id, props) => runtime().resources[kind].read(id, props),
+    update: async (id, olds, news) => runtime().resources[kind].update(id, olds, news),
+    delete: async (id, props) => runtime().resources[kind].remove(id, props),
   };
 }
