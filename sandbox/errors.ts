@@ -27,3 +27,8 @@ export class DmError extends Error {
     return { message: this.message, code: this.code };
   }
 }
+
+/** DM's answer to a body it refuses: 4000, "invalid payload: <what is wrong>". */
+export function payloadError(problem: string): DmError {
+  return new DmError(codes.invalidPayload, `invalid payload: ${problem}`);
+}

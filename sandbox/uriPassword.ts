@@ -1,5 +1,5 @@
 import { maskedSecret } from "../provider/schemas";
-import { codes, DmError } from "./errors";
+import { payloadError } from "./errors";
 
 /**
  * A password written into a webhook URI (`http://user:password@host/`) is as secret as `auth.password`:
@@ -55,9 +55,8 @@ export function restoreUriPassword(incoming: string, stored: string, handlerId: 
   if (!info || info.password !== maskedSecret) return incoming;
   const before = userInfo(stored);
   if (!before || before.user !== info.user || before.place !== info.place) {
-    throw new DmError(
-      codes.invalidPayload,
-      `invalid payload: connectionConfig.uri: its password is masked ("${maskedSecret}") but handler ${handlerId} stores no password for this user and address to keep`,
+    throw payloadError(
+      `connectionConfig.uri: its password is masked ("${maskedSecret}") but handler ${handlerId} stores no password for this user and address to keep`,
     );
   }
   return incoming.slice(0, info.start) + before.password + incoming.slice(info.end);

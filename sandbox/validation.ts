@@ -9,7 +9,7 @@ import {
   maxCustomHeaders,
   webhookHandlerUpdateSchema,
 } from "../provider/schemas";
-import { codes, DmError } from "./errors";
+import { codes, DmError, payloadError } from "./errors";
 import type { StoredHandler } from "./store";
 
 /**
@@ -66,15 +66,13 @@ function parseLeniently<T>(body: unknown, parse: (body: unknown) => T): T {
   // Never sent, but stored and returned: held to the schema's rule for values all the same.
   const broken = lifted.find(([, value]) => headerBreakingCharacters.test(value as string));
   if (broken)
-    throw new DmError(
-      codes.invalidPayload,
-      `invalid payload: ${issuePath(["connectionConfig", "additionalHeaders", broken[0]])}: the value of header "${broken[0]}" must not contain CR, LF or NUL characters`,
+    throw payloadError(
+      `${issuePath(["connectionConfig", "additionalHeaders", broken[0]])}: the value of header "${broken[0]}" must not contain CR, LF or NUL characters`,
     );
   const total = Object.keys(headers).length;
   if (total > maxCustomHeaders)
-    throw new DmError(
-      codes.invalidPayload,
-      `invalid payload: connectionConfig.additionalHeaders: at most ${maxCustomHeaders} headers are allowed, got ${total}`,
+    throw payloadError(
+      `connectionConfig.additionalHeaders: at most ${maxCustomHeaders} headers are allowed, got ${total}`,
     );
   const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !isReservedNonAuthHeader(name)));
   const parsed = parse({ ...body, connectionConfig: { ...connection, additionalHeaders: kept } });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { bodyless } from "../bodyParser";
 import { deviceEventSchema } from "../delivery/events";
 import { parseDomain } from "../domains";
-import { codes, DmError } from "../errors";
+import { codes, DmError, payloadError } from "../errors";
 import { faultSchema } from "../faults";
 import { present } from "../present";
 import type { SandboxApp } from "../server";
@@ -137,8 +137,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: Context): voi
     );
     for (const field of readOnlyFields) {
       if (!(field in patch)) continue;
-      if (patch[field] !== current[field])
-        throw new DmError(codes.invalidPayload, `invalid payload: ${field}: cannot be changed here`);
+      if (patch[field] !== current[field]) throw payloadError(`${field}: cannot be changed here`);
       delete patch[field];
     }
     // Only a change of `enabled` moves the status; the failure count stays as DM's bookkeeping left it.

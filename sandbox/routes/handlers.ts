@@ -16,7 +16,7 @@ import type { Dispatcher } from "../delivery/dispatcher";
 import { testEventFor } from "../delivery/testEvent";
 import { bodyless } from "../bodyParser";
 import { assertVisible, parseDomain } from "../domains";
-import { codes, DmError } from "../errors";
+import { codes, DmError, payloadError } from "../errors";
 import type { SandboxOptions } from "../options";
 import type { DeliveryRecord } from "../delivery/dispatcher";
 import { present } from "../present";
@@ -61,13 +61,9 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
   /** Everything a configuration must satisfy besides its schema. */
   async function assertAcceptable(config: EventHandlerConfiguration, kind: HandlerKind, domain: string) {
-    if (config.type !== kind)
-      throw new DmError(codes.invalidPayload, `invalid payload: type must be "${kind}" on this endpoint`);
+    if (config.type !== kind) throw payloadError(`type must be "${kind}" on this endpoint`);
     if (options.strict && config.type === "kafka" && config.connectionConfig.type === "domainProperties")
-      throw new DmError(
-        codes.invalidPayload,
-        'invalid payload: connectionConfig.type must be "domainProperty"',
-      );
+      throw payloadError('connectionConfig.type must be "domainProperty"');
     await assertAllowedTargets(config, dispatcher.targets);
     dispatcher.assertKafkaPropertiesAvailable(config, domain);
   }
@@ -114,17 +110,10 @@ export function registerHandlerRoutes(app: FastifyInstance, context: Context): v
 
     app.put<{ Params: { id: string } }>(`${base}/${kind}/:id`, async (request) => {
       const current = visibleHandler(request, request.params.id);
-      if (current.type !== kind)
-        throw new DmError(
-          codes.invalidPayload,
-          `invalid payload: handler ${current.id} is a ${current.type} handler`,
-        );
+      if (current.type !== kind) throw payloadError(`handler ${current.id} is a ${current.type} handler`);
       const immutable = ["type", "domain"].find((field) => isObject(request.body) && field in request.body);
       if (immutable)
-        throw new DmError(
-          codes.invalidPayload,
-          `invalid payload: ${immutable}: cannot be changed (delete the handler and create a new one)`,
-        );
+        throw payloadError(`${immutable}: cannot be changed (delete the handler and create a new one)`);
       const saved = mergeUpdate(
         current,
         withStoredSecrets(request.body ?? {}, current),
@@ -175,9 +164,8 @@ function withStoredSecrets(body: unknown, current: StoredHandler): unknown {
     if (getPath(next, path) !== maskedSecret) continue;
     const stored = getPath(current.connectionConfig, path);
     if (typeof stored !== "string")
-      throw new DmError(
-        codes.invalidPayload,
-        `invalid payload: connectionConfig.${path}: is masked ("${maskedSecret}") but handler ${current.id} stores no such secret to keep`,
+      throw payloadError(
+        `connectionConfig.${path}: is masked ("${maskedSecret}") but handler ${current.id} stores no such secret to keep`,
       );
     next = withPath(next, path, stored);
   }
