@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { domainsApiPath, handlerApiPath } from "../../provider/schemas";
 import type { Principal } from "../auth";
 import { ancestry, parseDomain } from "../domains";
-import type { Store } from "../store";
+import type { SandboxApp } from "../server";
 
-interface Context {
-  store: Store;
+interface Context extends Pick<SandboxApp, "store"> {
   principalOf(request: FastifyRequest): Principal;
 }
 

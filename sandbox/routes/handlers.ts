@@ -12,23 +12,21 @@ import {
   withPath,
 } from "../../provider/schemas";
 import type { Principal } from "../auth";
-import type { Dispatcher } from "../delivery/dispatcher";
+import type { DeliveryRecord } from "../delivery/dispatcher";
 import { testEventFor } from "../delivery/testEvent";
 import { bodyless } from "../bodyParser";
 import { assertVisible, parseDomain } from "../domains";
 import { codes, DmError, payloadError } from "../errors";
 import type { SandboxOptions } from "../options";
-import type { DeliveryRecord } from "../delivery/dispatcher";
 import { present } from "../present";
-import type { Store, StoredHandler } from "../store";
+import type { SandboxApp } from "../server";
+import type { StoredHandler } from "../store";
 import { assertAllowedTargets } from "../targets";
 import { restoreUriPassword } from "../uriPassword";
 import { isObject, mergeUpdate, parseConfiguration } from "../validation";
 
-interface Context {
+interface Context extends Pick<SandboxApp, "store" | "dispatcher"> {
   options: SandboxOptions;
-  store: Store;
-  dispatcher: Dispatcher;
   principalOf(request: FastifyRequest): Principal;
 }
 
