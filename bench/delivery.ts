@@ -1,9 +1,12 @@
+import { spawn } from "node:child_process";
+import { readdirSync, renameSync } from "node:fs";
+import path from "node:path";
 import { Producer, stringSerializers } from "@platformatic/kafka";
 import { Pool } from "undici";
 import { buildWebhookRequest } from "../sandbox/delivery/webhook";
 import type { DeviceEvent } from "../sandbox/delivery/events";
 import { defaultSandboxOptions } from "../sandbox/options";
-import { type DmSandbox, type KafkaServer, type Receiver } from "../testing";
+import { DmSandbox, type KafkaServer, packageRoot, type Receiver } from "../testing";
 import { percentile, round, timed } from "./stats";
 
 export interface DeliveryRow {
@@ -59,6 +62,50 @@ async function measure(
     p99ms: percentile(durations, 99),
     failures,
   };
+}
+
+/** A sandbox process and how to stop it. */
+export interface SandboxProcess {
+  sandbox: DmSandbox;
+  /** SIGTERM, then resolves once the process has exited (and written its profile, if asked to). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The delivering sandbox as users run it: its own process, `node dist/sandbox/cli.js` (so npm run build
+ * first), not the bench's (whose ts-node and receiver would share its CPU and event loop). With
+ * BENCH_SANDBOX_PROF=<dir> it writes a CPU profile there when it stops: sandbox.<pid>.0.cpuprofile.
+ */
+export async function spawnSandbox(): Promise<SandboxProcess> {
+  const token = "bench-sandbox-token";
+  const profDir = process.env.BENCH_SANDBOX_PROF;
+  const cli = path.join(packageRoot, "dist", "sandbox", "cli.js");
+  const child = spawn(
+    process.execPath,
+    [...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []), cli, "--port", "0", "--token", token],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const listening = /coiote-sandbox listening on (\S+)/.exec(out);
+      if (listening) resolve(listening[1]!);
+    });
+    void exited.then(() => reject(new Error(`coiote-sandbox (${cli}) exited before it listened`)));
+  });
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await exited;
+    if (!profDir) return;
+    // Node names it CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; profile.ts wants <role>.<pid>.<seq>.
+    for (const file of readdirSync(profDir).filter(
+      (f) => f.startsWith("CPU.") && f.includes(`.${child.pid}.`),
+    ))
+      renameSync(path.join(profDir, file), path.join(profDir, `sandbox.${child.pid}.0.cpuprofile`));
+  };
+  return { sandbox: DmSandbox.connect(url, token), stop };
 }
 
 /**

@@ -1,14 +1,16 @@
 /**
- * The delivery part of npm run bench alone, quick to repeat (and to profile with --cpu-prof):
- * npx ts-node --transpile-only bench/deliveryOnly.ts. Events: BENCH_EVENTS (default 5000).
+ * The delivery part of npm run bench alone, quick to repeat: npm run build, then
+ * npx ts-node --transpile-only bench/deliveryOnly.ts. Events: BENCH_EVENTS (default 5000); the sandbox
+ * runs as its own process (see spawnSandbox; BENCH_SANDBOX_PROF=<dir> profiles it).
  */
-import { DmSandbox, Receiver, startKafka } from "../testing";
-import { type DeliveryRow, kafkaTarget, measureDelivery, webhookTarget } from "./delivery";
+import { Receiver, startKafka } from "../testing";
+import { type DeliveryRow, kafkaTarget, measureDelivery, spawnSandbox, webhookTarget } from "./delivery";
 
 const events = Number(process.env.BENCH_EVENTS ?? 5000);
 
 async function main(): Promise<void> {
-  const sandbox = await DmSandbox.start({ masking: true });
+  const sandboxProcess = await spawnSandbox();
+  const { sandbox } = sandboxProcess;
   const receiver = await Receiver.start();
   const rows: DeliveryRow[] = [];
   try {
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     console.table(rows);
   } finally {
     await receiver.stop();
-    await sandbox.stop();
+    await sandboxProcess.stop();
   }
 }
 

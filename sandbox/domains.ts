@@ -24,7 +24,7 @@ export function assertVisible(domain: string, root: string): void {
 
 /** The last segment, DM's $domainName. */
 export function domainName(domain: string): string {
-  return domain.split("/").filter(Boolean).at(-1) ?? "";
+  return /([^/]+)\/*$/.exec(domain)?.[1] ?? "";
 }
 
 /** The domain and its ancestors, nearest first: subdomains inherit their parent's Kafka properties. */

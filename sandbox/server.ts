@@ -64,9 +64,11 @@ export function buildSandbox(options: SandboxOptions): SandboxApp {
   closeIdleConnections(app.server);
   const store = new Store(options.dataFile, options.compactAfterChanges);
   // The ports it listens on, for refusing deliveries to itself (none until it listens; a pipe has none).
-  const ownPorts = () =>
-    app.addresses().flatMap((address) => (typeof address === "string" ? [] : [address.port]));
-  const dispatcher = new Dispatcher(options, store, ownPorts);
+  let ownPorts: number[] = [];
+  app.addHook("onListen", async () => {
+    ownPorts = app.addresses().flatMap((address) => (typeof address === "string" ? [] : [address.port]));
+  });
+  const dispatcher = new Dispatcher(options, store, () => ownPorts);
   const faults = new FaultInjector();
   const requestLog = new RequestLog(options.requestLogLimit);
   const auth = new Authenticator(options);

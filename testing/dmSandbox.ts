@@ -82,9 +82,30 @@ export class DmSandbox {
      * `"sandbox-test-token-0001"`. The value for `coiote:token`; `api` sends it.
      */
     readonly token: string,
-    /** The server itself (`startSandbox`'s answer): its port, store and options, for tests of the sandbox. */
-    readonly server: RunningSandbox,
+    private readonly running: RunningSandbox | undefined,
   ) {}
+
+  /**
+   * The server itself (`startSandbox`'s answer): its port, store and options, for tests of the sandbox.
+   *
+   * @throws For a sandbox of another process (`connect`): its server is not in this one.
+   */
+  get server(): RunningSandbox {
+    if (!this.running) throw new Error(`the sandbox at ${this.url} runs in another process`);
+    return this.running;
+  }
+
+  /**
+   * A sandbox already running elsewhere, e.g. `coiote-sandbox` started as its own process (it prints
+   * `coiote-sandbox listening on <url>`): the admin calls and `api` work as for one `start` started;
+   * `server` throws, and `stop` does nothing (whoever started the process stops it).
+   *
+   * @param url The sandbox's base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+   * @param token A static bearer token the sandbox accepts (its `--token`), sent by `api`.
+   */
+  static connect(url: string, token: string): DmSandbox {
+    return new DmSandbox(url, token, undefined);
+  }
 
   /**
    * Starts a sandbox and resolves once it accepts requests. It listens on a free port of 127.0.0.1
@@ -108,10 +129,10 @@ export class DmSandbox {
 
   /**
    * Stops the server: closes its connections and cancels every delivery waiting or in flight. Resolves
-   * once it is closed; a stopped sandbox cannot be started again.
+   * once it is closed; a stopped sandbox cannot be started again. Does nothing for one of `connect`.
    */
   async stop(): Promise<void> {
-    await this.server.stop();
+    await this.running?.stop();
   }
 
   /**

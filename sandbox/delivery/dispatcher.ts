@@ -106,17 +106,12 @@ export class Dispatcher {
 
   /** Handlers that would receive the event: enabled, same domain, matching filter. */
   matching(event: DeviceEvent): StoredHandler[] {
-    return this.store.inDomain(event.domain).filter((handler) => {
-      if (!handler.enabled) return false;
-      if (event.kind === "telemetry") {
-        return (
-          handler.filter.type === "telemetry" &&
-          handler.filter.lwm2mUrls.some(
-            (prefix) => event.url === prefix || event.url.startsWith(`${prefix}/`),
-          )
-        );
-      }
-      return handler.filter.type === "lifecycle" && handler.filter.eventTypes.includes(event.subtype);
+    return this.store.inDomain(event.domain).filter(({ enabled, filter }) => {
+      if (!enabled) return false;
+      if (event.kind !== "telemetry")
+        return filter.type === "lifecycle" && filter.eventTypes.includes(event.subtype);
+      const under = (prefix: string) => event.url === prefix || event.url.startsWith(`${prefix}/`);
+      return filter.type === "telemetry" && filter.lwm2mUrls.some(under);
     });
   }
 
@@ -186,13 +181,15 @@ export class Dispatcher {
   ): Promise<DeliveryOutcome & { producerProperties?: Record<string, string> }> {
     if (config.type === "kafka") return this.deliverKafka(config, domain, event);
     const connection = config.connectionConfig;
+    const url = new URL(connection.uri);
+    const target = maskUriPassword(connection.uri);
     // Checked again at every delivery (DNS changes); the agent checks the connection itself as well.
-    const refusal = await this.targets.endpointRefusal(webhookEndpoint(connection.uri));
-    if (refusal) {
-      const target = maskUriPassword(connection.uri);
+    const refusal = await this.targets.endpointRefusal(webhookEndpoint(url));
+    if (refusal)
       return { ok: false, refused: true, error: `refused ${target}: ${refusal}`, target, headers: {} };
-    }
     return deliverWebhook(connection, event, {
+      url,
+      target,
       timeoutMs: this.options.deliveryTimeoutMs,
       agent: this.agent,
       signal,

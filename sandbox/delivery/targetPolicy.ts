@@ -27,8 +27,8 @@ export interface TargetPolicyOptions {
 const unbracket = (host: string) => host.replace(/^\[|\]$/g, "");
 
 /** Where a webhook URI connects: WHATWG parsing already turns 0177.0.0.1 or 2130706433 into 127.0.0.1. */
-export function webhookEndpoint(uri: string): Endpoint {
-  const url = new URL(uri);
+export function webhookEndpoint(uri: string | URL): Endpoint {
+  const url = typeof uri === "string" ? new URL(uri) : uri;
   return {
     host: unbracket(url.hostname),
     port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,

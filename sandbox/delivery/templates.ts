@@ -37,15 +37,15 @@ export function variablesOf(event: DeviceEvent, json: boolean): Variables {
   return { ...common, subtype: event.subtype, metadata };
 }
 
+/** Every name variablesOf gives, longest first; none begins another, so at most one matches at a `$`. */
+const variablePattern = /\$(endpointName|domainName|timestamp|domainId|metadata|version|subtype|value|url)/g;
+
 /**
- * Plain-text substitution, longest names first, in one pass (a substituted value is never substituted
- * again); an unknown $name stays as written.
+ * Plain-text substitution in one pass (a substituted value is never substituted again); a $name that
+ * `variables` lacks stays as written.
  */
 export function render(template: string, variables: Variables): string {
-  const names = Object.keys(variables).sort((a, b) => b.length - a.length);
-  if (names.length === 0) return template;
-  const pattern = new RegExp(`\\$(${names.join("|")})`, "g");
-  return template.replace(pattern, (_match, name: string) => variables[name]!);
+  return template.replace(variablePattern, (match, name: string) => variables[name] ?? match);
 }
 
 /** Header values may use every variable but url, value and metadata; header names are never expanded. */

@@ -1,6 +1,6 @@
-import { type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { isReservedHeaderName, type WebhookConnectionConfig } from "../../provider/schemas";
-import { maskUriIn, maskUriPassword } from "../uriPassword";
+import { maskUriIn } from "../uriPassword";
 import type { DeviceEvent } from "./events";
 import { RefusedTarget } from "./guardedAgent";
 import { redactHeaders } from "./redact";
@@ -56,6 +56,9 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
 }
 
 export interface WebhookTransport {
+  /** The configuration's `uri` parsed, and as the log shows it (its password masked). */
+  url: URL;
+  target: string;
   timeoutMs: number;
   /** The guarded agent: no socket to a refused address is ever opened. */
   agent: Dispatcher;
@@ -68,47 +71,44 @@ const timedOut = () => new DOMException("The operation was aborted due to timeou
 export async function deliverWebhook(
   config: WebhookConnectionConfig,
   event: DeviceEvent,
-  { timeoutMs, agent, signal }: WebhookTransport,
+  { url, target, timeoutMs, agent, signal }: WebhookTransport,
 ): Promise<DeliveryOutcome> {
   const { method, body, headers } = buildWebhookRequest(config, event);
   // The log shows the URI with its password masked, and no secret header values.
-  const target = maskUriPassword(config.uri);
   const outcome = { target, headers: redactHeaders(headers) };
-  // Not AbortSignal.timeout() (it fires after every delivery) nor any() (slow with a key's shared signal).
-  const controller = new AbortController();
-  const cancel = () => controller.abort(signal.reason);
-  if (signal.aborted) cancel();
-  else signal.addEventListener("abort", cancel);
-  const timer = setTimeout(() => controller.abort(timedOut()), timeoutMs);
+  // A timeout or a cancel aborts the request as soon as it has a socket (as undici's request() does).
+  let abort: ((reason: Error) => void) | undefined;
+  let pending: Error | undefined;
+  const cancel = (reason: unknown) => (abort ? abort(reason as Error) : (pending ??= reason as Error));
+  const onAbort = () => cancel(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort);
+  const timer = setTimeout(() => cancel(timedOut()), timeoutMs);
   try {
-    const response = await request(config.uri, {
-      method: method as "POST" | "PUT" | "PATCH",
-      headers,
-      body,
-      dispatcher: agent,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: controller.signal,
+    // dispatch(), not request(): only the status is wanted, so the body is dropped as it comes.
+    const status = await new Promise<number>((resolve, reject) => {
+      const path = url.pathname + url.search;
+      const request = { origin: url.origin, path, method: method as "POST", headers, body };
+      const options = { ...request, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+      let code = 0;
+      agent.dispatch(options, {
+        onConnect: (abortRequest) => (pending ? abortRequest(pending) : (abort = abortRequest)),
+        onHeaders: (statusCode) => ((code = statusCode), true),
+        onData: () => true,
+        onComplete: () => resolve(code),
+        onError: reject,
+      });
     });
-    await response.body.dump();
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    return {
-      ...outcome,
-      ok,
-      status: response.statusCode,
-      error: ok ? undefined : `the receiver answered HTTP ${response.statusCode}`,
-    };
+    const ok = status >= 200 && status < 300;
+    return { ...outcome, ok, status, error: ok ? undefined : `the receiver answered HTTP ${status}` };
   } catch (error) {
     if (error instanceof RefusedTarget)
       return { ...outcome, ok: false, refused: true, error: `refused ${target}: ${error.message}` };
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return {
-      ...outcome,
-      ok: false,
-      error: maskUriIn(`could not reach ${config.uri}: ${reason}`, config.uri),
-    };
+    const message = maskUriIn(`could not reach ${config.uri}: ${reason}`, config.uri);
+    return { ...outcome, ok: false, error: message };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", cancel);
+    signal.removeEventListener("abort", onAbort);
   }
 }
