@@ -13,12 +13,14 @@ import {
 import { stableStringify } from "../canonical";
 import { defaultRetryPolicy } from "./retry";
 import { TokenSource } from "./auth";
+import { DomainReads } from "./domainReads";
 import { DmApiError } from "./errors";
 import { HttpClient, type HttpCall, type HttpResponse } from "./http";
 
 interface Connection {
   http: HttpClient;
   tokens: TokenSource;
+  reads: DomainReads;
   shared?: boolean;
 }
 
@@ -31,7 +33,7 @@ function openConnection(settings: DmSettings): Connection {
     retry: { ...defaultRetryPolicy, budgetMs: settings.retryBudgetMs },
     secrets: () => [credentials.kind === "token" ? credentials.token : credentials.password],
   });
-  return { http, tokens: new TokenSource(settings.baseUrl, credentials, http) };
+  return { http, tokens: new TokenSource(settings.baseUrl, credentials, http), reads: new DomainReads() };
 }
 
 /** Parses a response body; the provider passes the shared zod schemas here. */
@@ -113,6 +115,9 @@ export class DmClient {
         return send();
       }
       throw error;
+    } finally {
+      // Anything but a GET may have changed a handler (a test switches one on): older lists are stale.
+      if (method !== "GET") this.connection.reads.forget();
     }
   }
 
@@ -139,6 +144,15 @@ export class DmClient {
       accept: [404],
     });
     return response.status === 404 ? undefined : parse(response.body);
+  }
+
+  /**
+   * The same for a refresh's reads: from the domain's list where many reads come together (one call per
+   * domain instead of one GET per handler, see DomainReads), else by GET.
+   */
+  async read(id: string, domain: string | undefined, label = id): Promise<EventHandler | undefined> {
+    const listed = await this.connection.reads.find(domain ?? "", id, () => this.list(domain));
+    return listed ?? this.get(id, label);
   }
 
   async create(kind: HandlerKind, body: unknown, domain: string | undefined, label: string): Promise<string> {

@@ -114,7 +114,7 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
 
   read: (id, props) =>
     withClient(props, async (client) => {
-      const handler = await client.get(id, label(props));
+      const handler = await client.read(id, props.domain, label(props));
       // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
       if (!handler) return {};
       const outs = outputsOf(stateFromApi(handler, props));
