@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { classify, type DmSandbox, ProgramStack } from "../testing";
 import { byRole, ProcTreeSampler } from "./procs";
 import { round, timed } from "./stats";
@@ -29,12 +30,18 @@ export interface StackMeasure {
   providerPeakRssMiB: number;
 }
 
+type Ratios = { up: number; refresh: number; destroy: number };
+
 export interface EngineRow {
   n: number;
   ours: StackMeasure;
   floor: StackMeasure;
   /** ours / floor, per operation. */
-  ratio: { up: number; refresh: number; destroy: number };
+  ratio: Ratios;
+  /** With BENCH_SHAPED=1: N no-op resources of an EventHandler's properties (bench/programs/shaped). */
+  shaped?: StackMeasure;
+  /** ours / shaped: what the package costs beyond the engine's own cost for resources of this size. */
+  ratioToShaped?: Ratios;
 }
 
 export interface CallRow {
@@ -80,42 +87,63 @@ async function measureOperation(sandbox: DmSandbox, run: () => Promise<unknown>)
   };
 }
 
+/** The shaped floor's provider, installed under the program's node_modules so it is stored by reference. */
+function installNoopProvider(stack: ProgramStack): void {
+  const dir = path.join(stack.workDir, "node_modules", "bench-noop-provider");
+  mkdirSync(dir, { recursive: true });
+  cpSync(path.join(stack.workDir, "noopProvider.js"), path.join(dir, "index.js"));
+}
+
+const sides = ["ours", "floor", "shaped"] as const;
+type Side = (typeof sides)[number];
+
 /**
- * `pulumi up`, `refresh` and `destroy` of N handlers and of N no-op dynamic resources, each operation of
- * ours followed at once by the floor's, so both see the same machine load.
+ * `pulumi up`, `refresh` and `destroy` of N handlers and of N no-op dynamic resources (and, with
+ * `shaped`, of N no-op resources of a handler's properties), each operation of ours followed at once by
+ * the floors', so all see the same machine load.
  */
 export async function measureEngine(
   bin: string,
   sandbox: DmSandbox,
   receiverUrl: string,
   n: number,
+  shaped = false,
 ): Promise<EngineRow> {
-  const handlers = await ProgramStack.create({
-    program: "bench/programs/handlers",
-    pulumiBin: bin,
-    config: handlersConfig(sandbox, receiverUrl, n),
-  });
-  const floor = await ProgramStack.create({
-    program: "bench/programs/noop",
-    pulumiBin: bin,
-    config: { count: { value: String(n) } },
-  });
-  const stacks = { ours: handlers, floor };
-  const partial: Record<"ours" | "floor", Partial<StackMeasure>> = { ours: {}, floor: {} };
+  const stacks: Partial<Record<Side, ProgramStack>> = {};
+  const partial: Partial<Record<Side, Partial<StackMeasure>>> = {};
   try {
+    stacks.ours = await ProgramStack.create({
+      program: "bench/programs/handlers",
+      pulumiBin: bin,
+      config: handlersConfig(sandbox, receiverUrl, n),
+    });
+    stacks.floor = await ProgramStack.create({
+      program: "bench/programs/noop",
+      pulumiBin: bin,
+      config: { count: { value: String(n) } },
+    });
+    if (shaped) {
+      stacks.shaped = await ProgramStack.create({
+        program: "bench/programs/shaped",
+        pulumiBin: bin,
+        config: handlersConfig(sandbox, receiverUrl, n),
+      });
+      installNoopProvider(stacks.shaped);
+    }
     for (const op of ["up", "refresh", "destroy"] as const) {
-      for (const side of ["ours", "floor"] as const) {
+      for (const side of sides) {
         const stack = stacks[side];
-        partial[side][op] = await measureOperation(sandbox, () => stack[op]());
+        if (!stack) continue;
+        const measure = (partial[side] ??= {});
+        measure[op] = await measureOperation(sandbox, () => stack[op]());
         if (op === "up") {
-          partial[side].stateBytes = stack.stateFileText().length;
-          partial[side].stateBytesPerResource = Math.round(partial[side].stateBytes / n);
+          measure.stateBytes = stack.stateFileText().length;
+          measure.stateBytesPerResource = Math.round(measure.stateBytes / n);
         }
       }
     }
   } finally {
-    await handlers.dispose();
-    await floor.dispose();
+    for (const stack of Object.values(stacks)) await stack.dispose();
   }
   const complete = (p: Partial<StackMeasure>): StackMeasure => ({
     ...(p as StackMeasure),
@@ -125,17 +153,20 @@ export async function measureEngine(
       p.destroy!.providerPeakRssMiB,
     ),
   });
-  const ours = complete(partial.ours);
-  const floorMeasure = complete(partial.floor);
+  const ratios = (a: StackMeasure, b: StackMeasure): Ratios => ({
+    up: round(a.up.seconds / b.up.seconds),
+    refresh: round(a.refresh.seconds / b.refresh.seconds),
+    destroy: round(a.destroy.seconds / b.destroy.seconds),
+  });
+  const ours = complete(partial.ours!);
+  const floor = complete(partial.floor!);
+  const shapedMeasure = partial.shaped && complete(partial.shaped);
   return {
     n,
     ours,
-    floor: floorMeasure,
-    ratio: {
-      up: round(ours.up.seconds / floorMeasure.up.seconds),
-      refresh: round(ours.refresh.seconds / floorMeasure.refresh.seconds),
-      destroy: round(ours.destroy.seconds / floorMeasure.destroy.seconds),
-    },
+    floor,
+    ratio: ratios(ours, floor),
+    ...(shapedMeasure && { shaped: shapedMeasure, ratioToShaped: ratios(ours, shapedMeasure) }),
   };
 }
 
@@ -169,6 +200,10 @@ export function engineTable(rows: EngineRow[]): object[] {
     "destroy s": r.ours.destroy.seconds,
     "floor destroy s": r.floor.destroy.seconds,
     "destroy ×": r.ratio.destroy,
+    ...(r.shaped && {
+      "shaped up/refresh/destroy s": `${r.shaped.up.seconds}/${r.shaped.refresh.seconds}/${r.shaped.destroy.seconds}`,
+      "× shaped up/refresh/destroy": `${r.ratioToShaped!.up}/${r.ratioToShaped!.refresh}/${r.ratioToShaped!.destroy}`,
+    }),
     "calls up/refresh/destroy": `${r.ours.up.calls}/${r.ours.refresh.calls}/${r.ours.destroy.calls}`,
     "provider RSS MiB (floor)": `${r.ours.providerPeakRssMiB} (${r.floor.providerPeakRssMiB})`,
     "state KB (floor)": `${round(r.ours.stateBytes / 1024, 0)} (${round(r.floor.stateBytes / 1024, 0)})`,
