@@ -37,6 +37,9 @@ export interface DeliveryStats extends SchedulerStats {
   refused: number;
 }
 
+/** A webhook URI parsed, and as the log shows it: worked out once per configuration object. */
+const parsedUris = new WeakMap<object, [URL, string]>();
+
 /** After this many failures in a row DM switches a handler off (unless allowFailures). */
 const failuresBeforeDisable = 5;
 
@@ -181,8 +184,9 @@ export class Dispatcher {
   ): Promise<DeliveryOutcome & { producerProperties?: Record<string, string> }> {
     if (config.type === "kafka") return this.deliverKafka(config, domain, event);
     const connection = config.connectionConfig;
-    const url = new URL(connection.uri);
-    const target = maskUriPassword(connection.uri);
+    const parsed = parsedUris.get(connection) ?? [new URL(connection.uri), maskUriPassword(connection.uri)];
+    parsedUris.set(connection, parsed);
+    const [url, target] = parsed;
     // Checked again at every delivery (DNS changes); the agent checks the connection itself as well.
     const refusal = await this.targets.endpointRefusal(webhookEndpoint(url));
     if (refusal)

@@ -40,15 +40,12 @@ export function buildWebhookRequest(config: WebhookConnectionConfig, event: Devi
     template?.value ?? (influx ? influxTemplates : defaultTemplates)[event.kind],
     variables,
   );
+  const headers: Record<string, string> = {};
   // Reserved names (accepted outside strict mode) are never sent: DM sets those headers itself.
-  const custom = Object.entries(renderHeaders(config.additionalHeaders, variables)).filter(
-    ([name]) => !isReservedHeaderName(name),
-  );
-  const headers: Record<string, string> = {
-    ...Object.fromEntries(custom),
-    "content-type": json ? "application/json" : "text/plain; charset=utf-8",
-    "user-agent": deliveryUserAgent,
-  };
+  for (const [name, value] of Object.entries(renderHeaders(config.additionalHeaders, variables)))
+    if (!isReservedHeaderName(name)) headers[name] = value;
+  headers["content-type"] = json ? "application/json" : "text/plain; charset=utf-8";
+  headers["user-agent"] = deliveryUserAgent;
   if (influx) headers.accept = "application/json";
   const auth = authorization(config.auth);
   if (auth) headers.authorization = auth;
