@@ -124,7 +124,7 @@ export class FairScheduler {
     running.jobs += jobs.length;
     void Promise.all(
       jobs.map((job) => job.task(running.controller.signal).then(job.resolve, job.reject)),
-    ).finally(() => {
+    ).then(() => {
       if (--running.slots >= 1) this.sharedInUse--;
       running.jobs -= jobs.length;
       if (running.slots === 0 && this.running.get(key) === running) this.running.delete(key);

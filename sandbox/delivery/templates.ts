@@ -53,8 +53,7 @@ export function renderHeaders(
   headers: Record<string, string> | null | undefined,
   variables: Variables,
 ): Record<string, string> {
+  if (!headers) return {};
   const { url: _url, value: _value, metadata: _metadata, ...allowed } = variables;
-  return Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [name, render(value, allowed)]),
-  );
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, render(value, allowed)]));
 }
