@@ -161,15 +161,15 @@ export class Dispatcher {
         // Cancelled while in flight (deleted handler, reset): its outcome belongs to nobody.
         if (signal.aborted) return skipped(String(signal.reason));
         if (outcome.refused) this.refusedCount++;
-        const record: DeliveryRecord = {
-          ...outcome,
+        // Object.assign, not a spread: see deliverWebhook.
+        const record: DeliveryRecord = Object.assign({}, outcome, {
           handlerId,
           handlerName: current.name,
           kind,
           event,
           durationMs: Date.now() - started,
           time: new Date(started).toISOString(),
-        };
+        });
         this.log.push(record);
         return record;
       },

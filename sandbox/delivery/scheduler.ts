@@ -56,7 +56,7 @@ export class FairScheduler {
   run<T>(key: string, work: Pick<Job<T>, "task" | "skip" | "batchable">): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queue = this.queues.get(key) ?? [];
-      queue.push({ ...work, resolve, reject } as Job<unknown>);
+      queue.push({ resolve, reject, ...work } as Job<unknown>); // (spread last: V8 extends a spread copy slowly)
       this.queues.set(key, queue);
       this.queued++;
       this.pump();

@@ -28,13 +28,14 @@ export function variablesOf(event: DeviceEvent, json: boolean): Variables {
     domainId: event.domain,
     domainName: domainName(event.domain),
   };
-  if (event.kind === "telemetry") return { ...common, url: event.url, value: event.value };
+  // Added to `common` itself: V8 (Node 20) adds keys to a spread copy slowly (see webhook.ts).
+  if (event.kind === "telemetry") return Object.assign(common, { url: event.url, value: event.value });
   const metadata = json
     ? JSON.stringify(event.metadata)
     : Object.entries(event.metadata)
         .map(([key, value]) => `${key}=${String(value)}`)
         .join(",");
-  return { ...common, subtype: event.subtype, metadata };
+  return Object.assign(common, { subtype: event.subtype, metadata });
 }
 
 /** Every name variablesOf gives, longest first; none begins another, so at most one matches at a `$`. */
