@@ -1,10 +1,17 @@
 /**
  * The delivery part of npm run bench alone, quick to repeat: npm run build, then
- * npx ts-node --transpile-only bench/deliveryOnly.ts. Events: BENCH_EVENTS (default 5000); the sandbox
- * runs as its own process (see spawnSandbox; BENCH_SANDBOX_PROF=<dir> profiles it).
+ * npx ts-node --transpile-only bench/deliveryOnly.ts. Events: BENCH_EVENTS (default 5000), after
+ * BENCH_WARMUP; the sandbox runs as its own process (see spawnSandbox; BENCH_SANDBOX_PROF=<dir> profiles it).
  */
 import { Receiver, startKafka } from "../testing";
-import { type DeliveryRow, kafkaTarget, measureDelivery, spawnSandbox, webhookTarget } from "./delivery";
+import {
+  type DeliveryRow,
+  kafkaTarget,
+  measureDelivery,
+  spawnSandbox,
+  warmUpEvents,
+  webhookTarget,
+} from "./delivery";
 
 const events = Number(process.env.BENCH_EVENTS ?? 5000);
 
@@ -15,7 +22,7 @@ async function main(): Promise<void> {
   const rows: DeliveryRow[] = [];
   try {
     await webhookTarget(sandbox, receiver);
-    await measureDelivery(sandbox, "warm-up", 500); // JIT and connections, floor included
+    await measureDelivery(sandbox, "warm-up", warmUpEvents); // JIT and connections, floor included
     rows.push(await measureDelivery(sandbox, "webhook (loopback)", events));
     receiver.requests.length = 0;
     if (process.env.BENCH_KAFKA !== "0") {

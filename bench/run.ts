@@ -13,7 +13,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, Receiver, startKafka } from "../testing";
-import { type DeliveryRow, kafkaTarget, measureDelivery, spawnSandbox, webhookTarget } from "./delivery";
+import {
+  type DeliveryRow,
+  kafkaTarget,
+  measureDelivery,
+  spawnSandbox,
+  warmUpEvents,
+  webhookTarget,
+} from "./delivery";
 import { scalingHtml } from "./chart";
 import {
   type CallRow,
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
       const delivering = await spawnSandbox();
       try {
         await webhookTarget(delivering.sandbox, receiver);
-        await measureDelivery(delivering.sandbox, "warm-up", 500); // a fresh process: JIT and connections
+        await measureDelivery(delivering.sandbox, "warm-up", warmUpEvents); // a fresh process: JIT, connections
         results.delivery.push(
           await measureDelivery(delivering.sandbox, "webhook (loopback)", deliveryEvents),
         );
