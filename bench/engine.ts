@@ -236,7 +236,7 @@ export async function measureCalls(
     await stack.setConfig({ suffix: { value: "-renamed" } });
     await count("update", "1 per handler", () => stack.up());
     await count("no-op up", "0", () => stack.up());
-    await count("refresh", "2 per handler: the CLI reads in its preview and again in the refresh", () =>
+    await count("refresh", "2 per domain: a list in the CLI's preview and again in the refresh", () =>
       stack.refresh(),
     );
     await stack.setConfig({ suffix: { value: "-tested" }, testOnApply: { value: "true" } });

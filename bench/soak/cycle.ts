@@ -73,7 +73,8 @@ export const calls = {
   update: { pathPattern: `${handlerPath}/webhook/[0-9a-f]{24}$`, method: "PUT" },
   test: { pathPattern: `${handlerPath}/test/`, method: "POST" },
   delete: { pathPattern: `${handlerPath}/[0-9a-f]{24}$`, method: "DELETE" },
-  read: { pathPattern: `${handlerPath}/[0-9a-f]{24}$`, method: "GET" },
+  // A refresh reads its handlers with one list per domain (provider/client/domainReads.ts).
+  read: { pathPattern: `${handlerPath}$`, method: "GET" },
 } as const;
 export type Call = keyof typeof calls;
 
@@ -272,14 +273,14 @@ export function planCycle(state: SoakState, shape: SoakShape): CyclePlan {
     upFaults: pickFaults(random, upCalls, 3),
     operations,
     // A create, an update, a delete and a test are one call each, a replacement a create plus a delete,
-    // and a refresh reads every handler twice.
+    // and a refresh lists each domain twice (its reads share one list per domain and phase).
     baselineCalls:
       operations.creates +
       operations.updates +
       2 * operations.replaces +
       operations.deletes +
       operations.tests +
-      operations.reads,
+      (refresh ? 2 * new Set(old.map((s) => s.args.domain)).size : 0),
   };
 }
 

@@ -26,7 +26,8 @@ const operations: Array<{ operation: string; pathPattern: string; method: string
   { operation: "create", pathPattern: `${handlerPath}/webhook$`, method: "POST" },
   { operation: "test", pathPattern: `${handlerPath}/test/existing/`, method: "POST" },
   { operation: "update", pathPattern: `${handlerPath}/webhook/[0-9a-f]{24}$`, method: "PUT" },
-  { operation: "read", pathPattern: `${handlerPath}/[0-9a-f]{24}$`, method: "GET" },
+  // A refresh reads its handlers with one list per domain (provider/client/domainReads.ts).
+  { operation: "read", pathPattern: `${handlerPath}$`, method: "GET" },
   { operation: "delete", pathPattern: `${handlerPath}/[0-9a-f]{24}$`, method: "DELETE" },
 ];
 
