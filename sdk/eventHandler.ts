@@ -157,15 +157,18 @@ export interface KafkaEventHandlerArgs extends EventHandlerCommonArgs {
 /** Arguments mirror the DM API's names; `type` decides the shape of `connectionConfig`. */
 export type EventHandlerArgs = WebhookEventHandlerArgs | KafkaEventHandlerArgs;
 
-/** The result of DM's test event, sent after a create or update when `testOnApply` is on. */
-export interface EventHandlerLastTest {
-  /** Whether the test event reached the target. */
+/** The result of a DM test: an EventHandler's test on apply, or a KafkaConnection's verification. */
+export interface DmTestResult {
+  /** Whether the test event (or record) reached the target. */
   successful: boolean;
   /** DM's message (on failure, the receiver's or the broker's reason); null when DM gave none. */
   message: string | null;
   /** ISO time of the test. */
   time: string;
 }
+
+/** The result of DM's test event, sent after a create or update when `testOnApply` is on. */
+export type EventHandlerLastTest = DmTestResult;
 
 /**
  * A Coiote DM device-event handler: forwards telemetry or lifecycle events to a webhook or a Kafka topic.

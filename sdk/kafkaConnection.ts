@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { BodyTemplateArgs, KafkaConnectionConfigArgs } from "./eventHandler";
+import type { BodyTemplateArgs, DmTestResult, KafkaConnectionConfigArgs } from "./eventHandler";
 import kafkaConnectionProvider = require("../provider/stubs/kafkaConnection");
 
 /** Producer properties that carry credentials (ssl.key.password, basic.auth.user.info, sasl.*.secret…). */
@@ -57,15 +57,8 @@ export interface KafkaConnectionArgs {
   verifyTopic?: pulumi.Input<string>;
 }
 
-/** The result of DM producing a test record with a KafkaConnection (`verify`). */
-export interface KafkaVerification {
-  /** Whether DM could produce the test record to `verifyTopic`. */
-  successful: boolean;
-  /** DM's message (on failure, the broker's reason); null when DM gave none. */
-  message: string | null;
-  /** ISO time of the verification. */
-  time: string;
-}
+/** The result of DM producing a test record to `verifyTopic` with a KafkaConnection (`verify`). */
+export type KafkaVerification = DmTestResult;
 
 /**
  * A Kafka producer connection for DM Kafka handlers: the `.properties` text (SASL credentials in a correctly

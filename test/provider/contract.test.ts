@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { HandlerTestResult, TestOutcome } from "../../provider/schemas";
-import type { EventHandlerLastTest, KafkaVerification } from "../../sdk";
+import type { DmTestResult, EventHandlerLastTest, KafkaVerification } from "../../sdk";
 import type { HandlerState } from "../../provider/resources/eventHandler/types";
 
 /**
@@ -11,6 +11,7 @@ describe("the SDK's output shapes are the contract's", () => {
   it("lastTest and lastVerification are the TestOutcome the provider records", () => {
     expectTypeOf<EventHandlerLastTest>().toEqualTypeOf<TestOutcome>();
     expectTypeOf<KafkaVerification>().toEqualTypeOf<TestOutcome>();
+    expectTypeOf<DmTestResult>().toEqualTypeOf<TestOutcome>();
     expectTypeOf<NonNullable<HandlerState["lastTest"]>>().toEqualTypeOf<TestOutcome>();
   });
 
