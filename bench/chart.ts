@@ -12,7 +12,7 @@ function panel(title: string, rows: EngineRow[], pick: (side: EngineRow["ours"])
   const height = 260;
   const m = { left: 48, right: 12, top: 28, bottom: 40 };
   const ns = rows.map((r) => r.n);
-  const values = rows.flatMap((r) => [pick(r.ours), pick(r.floor)]);
+  const values = rows.flatMap((r) => [pick(r.ours), pick(r.floor), ...(r.shaped ? [pick(r.shaped)] : [])]);
   const maxY = Math.max(1, ...values) * 1.1;
   // N on a log scale (10 to 1000 spreads evenly); a single N sits in the middle.
   const logMin = Math.log10(Math.min(...ns));
@@ -22,12 +22,14 @@ function panel(title: string, rows: EngineRow[], pick: (side: EngineRow["ours"])
       ? (m.left + width - m.right) / 2
       : m.left + ((Math.log10(n) - logMin) / (logMax - logMin)) * (width - m.left - m.right);
   const y = (v: number) => height - m.bottom - (v / maxY) * (height - m.top - m.bottom);
-  const line = (side: "ours" | "floor", color: string, dash: string) => {
-    const points = rows.map((r) => `${x(r.n).toFixed(1)},${y(pick(r[side])).toFixed(1)}`);
-    const dots = rows
+  const line = (side: "ours" | "floor" | "shaped", color: string, dash: string) => {
+    const measured = rows.filter((r) => r[side] !== undefined);
+    if (measured.length === 0) return "";
+    const points = measured.map((r) => `${x(r.n).toFixed(1)},${y(pick(r[side]!)).toFixed(1)}`);
+    const dots = measured
       .map(
         (r) =>
-          `<circle cx="${x(r.n).toFixed(1)}" cy="${y(pick(r[side])).toFixed(1)}" r="3" fill="${color}"><title>${side} N=${r.n}: ${pick(r[side])} s</title></circle>`,
+          `<circle cx="${x(r.n).toFixed(1)}" cy="${y(pick(r[side]!)).toFixed(1)}" r="3" fill="${color}"><title>${side} N=${r.n}: ${pick(r[side]!)} s</title></circle>`,
       )
       .join("");
     return `<polyline fill="none" stroke="${color}" stroke-width="2" stroke-dasharray="${dash}" points="${points.join(" ")}"/>${dots}`;
@@ -48,7 +50,7 @@ function panel(title: string, rows: EngineRow[], pick: (side: EngineRow["ours"])
     `<text x="${(width + m.left) / 2}" y="${height - 6}" text-anchor="middle" font-size="11">N (log scale)</text>`,
     `<text x="${m.left}" y="16" font-size="13" font-weight="bold">${escape(title)} (seconds)</text>`,
   ];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${axes.join("")}${line("floor", "#888", "6 4")}${line("ours", "#c0392b", "")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${axes.join("")}${line("floor", "#888", "6 4")}${line("shaped", "#2c7fb8", "2 3")}${line("ours", "#c0392b", "")}</svg>`;
 }
 
 export function scalingHtml(rows: EngineRow[], machine: string, when: string): string {
@@ -65,6 +67,7 @@ export function scalingHtml(rows: EngineRow[], machine: string, when: string): s
     "floor",
     "×",
     "state B/resource (floor)",
+    "× shaped up/refresh/destroy",
     "load",
   ];
   const body = sorted
@@ -81,6 +84,7 @@ export function scalingHtml(rows: EngineRow[], machine: string, when: string): s
         r.floor.destroy.seconds,
         r.ratio.destroy,
         `${r.ours.stateBytesPerResource} (${r.floor.stateBytesPerResource})`,
+        r.ratioToShaped ? `${r.ratioToShaped.up}/${r.ratioToShaped.refresh}/${r.ratioToShaped.destroy}` : "—",
         r.ours.up.load,
       ]
         .map((v) => `<td>${escape(String(v))}</td>`)
@@ -106,7 +110,8 @@ td, th { border: 1px solid #ccc; padding: 3px 8px; text-align: right; }
 <p>${escape(machine)}; measured ${escape(when)}. Ours and the floor run back to back per operation, so read the
 ratios (×) rather than the absolute seconds: the machine is shared.</p>
 <p class="legend"><span style="border-top: 2px solid #c0392b"></span>EventHandlers (ours)
-<span style="border-top: 2px dashed #888"></span>no-op dynamic resources (floor)</p>
+<span style="border-top: 2px dashed #888"></span>no-op dynamic resources (floor)
+<span style="border-top: 2px dotted #2c7fb8"></span>no-op resources of an EventHandler's properties (shaped floor, BENCH_SHAPED=1)</p>
 <div class="panels">
 ${panel("pulumi up", sorted, (s) => s.up.seconds)}
 ${panel("pulumi refresh", sorted, (s) => s.refresh.seconds)}

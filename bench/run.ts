@@ -5,7 +5,8 @@
  * - DM API calls per operation against the floor;
  * - the sandbox's delivery throughput and latency to a loopback webhook and to a real Kafka broker.
  * Prints tables and writes bench-results/bench.json and bench-results/scaling.html (time vs N, inline SVG).
- * Sizes: BENCH_SIZES=10,50,200,1000 (default); BENCH_DELIVERY=0 skips the delivery part.
+ * Sizes: BENCH_SIZES=10,50,200,1000 (default); BENCH_DELIVERY=0 skips the delivery part; BENCH_SHAPED=1
+ * adds the shaped floor (bench/programs/shaped: no-op resources of an EventHandler's properties).
  * Where the time goes (CPU profiles of every process): bench/profile.ts, and docs/performance.md.
  */
 import { execFileSync } from "node:child_process";
@@ -35,6 +36,7 @@ import { round } from "./stats";
 
 const sizes = (process.env.BENCH_SIZES ?? "10,50,200,1000").split(",").map(Number);
 const withDelivery = process.env.BENCH_DELIVERY !== "0";
+const withShaped = process.env.BENCH_SHAPED === "1";
 const deliveryEvents = Number(process.env.BENCH_EVENTS ?? 2000);
 
 function table(title: string, rows: object[]): void {
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       console.error(
         `[bench] pulumi up/refresh/destroy with ${n} handlers and with ${n} no-op resources (load ${loadAverage()})`,
       );
-      results.engine.push(await measureEngine(bin, sandbox, receiver.url, n));
+      results.engine.push(await measureEngine(bin, sandbox, receiver.url, n, withShaped));
       save();
     }
     table(
