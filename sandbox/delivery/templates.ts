@@ -19,6 +19,20 @@ export const influxTemplates = {
 
 export type Variables = Record<string, string>;
 
+/** The $variables variablesOf gives; `satisfies` below refuses a name missing here. */
+const variableNames = [
+  "version",
+  "timestamp",
+  "endpointName",
+  "domainId",
+  "domainName",
+  "url",
+  "value",
+  "subtype",
+  "metadata",
+] as const;
+type Named = Partial<Record<(typeof variableNames)[number], string>>;
+
 /** The $variables of an event; `json` decides how $metadata renders (an object, or k=v,k=v for text). */
 export function variablesOf(event: DeviceEvent, json: boolean): Variables {
   const common = {
@@ -27,19 +41,23 @@ export function variablesOf(event: DeviceEvent, json: boolean): Variables {
     endpointName: event.endpointName,
     domainId: event.domain,
     domainName: domainName(event.domain),
-  };
+  } satisfies Named;
   // Added to `common` itself: V8 (Node 20) adds keys to a spread copy slowly (see webhook.ts).
-  if (event.kind === "telemetry") return Object.assign(common, { url: event.url, value: event.value });
+  if (event.kind === "telemetry")
+    return Object.assign(common, { url: event.url, value: event.value } satisfies Named);
   const metadata = json
     ? JSON.stringify(event.metadata)
     : Object.entries(event.metadata)
         .map(([key, value]) => `${key}=${String(value)}`)
         .join(",");
-  return Object.assign(common, { subtype: event.subtype, metadata });
+  return Object.assign(common, { subtype: event.subtype, metadata } satisfies Named);
 }
 
-/** Every name variablesOf gives, longest first; none begins another, so at most one matches at a `$`. */
-const variablePattern = /\$(endpointName|domainName|timestamp|domainId|metadata|version|subtype|value|url)/g;
+/** One pattern for every name above, longest first, so that at a `$` the longest name that fits wins. */
+const variablePattern = new RegExp(
+  `\\$(${[...variableNames].sort((a, b) => b.length - a.length).join("|")})`,
+  "g",
+);
 
 /**
  * Plain-text substitution in one pass (a substituted value is never substituted again); a $name that
