@@ -6,7 +6,7 @@ import { Pool } from "undici";
 import { buildWebhookRequest } from "../sandbox/delivery/webhook";
 import type { DeviceEvent } from "../sandbox/delivery/events";
 import { defaultSandboxOptions } from "../sandbox/options";
-import { DmSandbox, type KafkaServer, packageRoot, type Receiver } from "../testing";
+import { DmSandbox, type KafkaServer, packageRoot, type Receiver, startKafka } from "../testing";
 import { percentile, round, timed } from "./stats";
 
 export interface DeliveryRow {
@@ -242,4 +242,47 @@ export async function kafkaTarget(sandbox: DmSandbox, broker: KafkaServer): Prom
   });
   // The first delivery warms up the producer (metadata, connection) outside the measurement.
   await sandbox.injectEvents([{ domain, endpointName: "warm", url: "/3303/0/5700", value: 1 }]);
+}
+
+/**
+ * The delivery bench on a fresh sandbox process: a warm-up (JIT, connections, the floor's too), then
+ * `events` webhook deliveries, then, unless `kafka` is false, as many Kafka deliveries to a broker of its
+ * own. A broker that cannot start leaves the Kafka row out, said on stderr, rather than the webhook's.
+ */
+export async function measureDeliveries(
+  receiver: Receiver,
+  events: number,
+  kafka = true,
+): Promise<DeliveryRow[]> {
+  const { sandbox, stop } = await spawnSandbox();
+  const rows: DeliveryRow[] = [];
+  try {
+    await webhookTarget(sandbox, receiver);
+    await measureDelivery(sandbox, "warm-up", warmUpEvents);
+    rows.push(await measureDelivery(sandbox, "webhook (loopback)", events));
+    receiver.requests.length = 0;
+    if (kafka) rows.push(...(await kafkaDeliveries(sandbox, events)));
+  } finally {
+    await stop();
+  }
+  return rows;
+}
+
+async function kafkaDeliveries(sandbox: DmSandbox, events: number): Promise<DeliveryRow[]> {
+  let broker: KafkaServer;
+  try {
+    broker = await startKafka();
+  } catch (error) {
+    console.error(
+      `[bench] Kafka delivery not measured: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return [];
+  }
+  try {
+    await sandbox.reset(); // only the Kafka handler receives these events
+    await kafkaTarget(sandbox, broker);
+    return [await measureDelivery(sandbox, "Kafka (loopback broker)", events)];
+  } finally {
+    await broker.stop();
+  }
 }

@@ -13,15 +13,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, Receiver, startKafka } from "../testing";
-import {
-  type DeliveryRow,
-  kafkaTarget,
-  measureDelivery,
-  spawnSandbox,
-  warmUpEvents,
-  webhookTarget,
-} from "./delivery";
+import { DmSandbox, ensurePulumiBin, packageRoot as repoRoot, Receiver } from "../testing";
+import { type DeliveryRow, measureDeliveries } from "./delivery";
 import { scalingHtml } from "./chart";
 import {
   type CallRow,
@@ -42,17 +35,6 @@ const deliveryEvents = Number(process.env.BENCH_EVENTS ?? 2000);
 function table(title: string, rows: object[]): void {
   console.log(`\n${title}`);
   console.table(rows);
-}
-
-async function kafkaDelivery(sandbox: DmSandbox): Promise<DeliveryRow> {
-  const broker = await startKafka();
-  try {
-    await sandbox.reset(); // only the Kafka handler receives these events
-    await kafkaTarget(sandbox, broker);
-    return await measureDelivery(sandbox, "Kafka (loopback broker)", deliveryEvents);
-  } finally {
-    await broker.stop();
-  }
 }
 
 async function main(): Promise<void> {
@@ -110,23 +92,7 @@ async function main(): Promise<void> {
     if (withDelivery) {
       console.error(`[bench] delivery of ${deliveryEvents} events`);
       // The delivering sandbox runs as users run it: its own process (delivery.ts's spawnSandbox).
-      const delivering = await spawnSandbox();
-      try {
-        await webhookTarget(delivering.sandbox, receiver);
-        await measureDelivery(delivering.sandbox, "warm-up", warmUpEvents); // a fresh process: JIT, connections
-        results.delivery.push(
-          await measureDelivery(delivering.sandbox, "webhook (loopback)", deliveryEvents),
-        );
-        try {
-          results.delivery.push(await kafkaDelivery(delivering.sandbox));
-        } catch (error) {
-          console.error(
-            `[bench] Kafka delivery not measured: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      } finally {
-        await delivering.stop();
-      }
+      results.delivery = await measureDeliveries(receiver, deliveryEvents);
       table("Sandbox delivery: throughput (deliveries/s) and per-delivery latency (ms)", results.delivery);
     }
   } finally {

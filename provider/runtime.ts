@@ -3,6 +3,7 @@
  * `require("pulumi-coiote/provider/runtime")[kind][method](...)`, so refresh and destroy always run the
  * installed version of this code, and nothing of it (or of any credential) is serialized.
  */
+import "./compileCache";
 import type * as pulumi from "@pulumi/pulumi";
 import { configure as storeConfig } from "./runtimeConfig";
 import { eventHandler } from "./resources/eventHandler/controller";

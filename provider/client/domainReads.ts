@@ -30,14 +30,15 @@ export class DomainReads {
     let entry = this.lists.get(domain);
     if (!entry || (entry.receivedAt !== undefined && this.now() - entry.receivedAt > this.freshMs)) {
       const listed: DomainList = {
-        handlers: list().then(
-          (handlers) => new Map(handlers.map((handler) => [handler.id, handler])),
-          // A failed list (say, one handler DM holds that the schema does not know) answers nothing: its
-          // readers, and those of the next `freshMs`, read by GET.
-          () => undefined,
-        ),
+        handlers: list()
+          .then(
+            (handlers) => new Map(handlers.map((handler) => [handler.id, handler])),
+            // A failed list (say, one handler DM holds that the schema does not know) answers nothing: its
+            // readers, and those of the next `freshMs`, read by GET.
+            () => undefined,
+          )
+          .finally(() => (listed.receivedAt = this.now())),
       };
-      void listed.handlers.then(() => (listed.receivedAt = this.now()));
       this.lists.set(domain, (entry = listed));
     }
     return (await entry.handlers)?.get(id);

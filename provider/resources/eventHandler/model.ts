@@ -59,8 +59,18 @@ export function canonicalState(state: HandlerState): HandlerState {
   };
 }
 
+// A diff asks field by field, up to a dozen times for the same two states: each is canonicalised once.
+// Keyed by the state object, which nothing changes once it has been handed to a provider method.
+const canonicalStates = new WeakMap<HandlerState, HandlerState>();
+function canonicalOnce(state: HandlerState): HandlerState {
+  if (!isObject(state)) return canonicalState(state);
+  let canonical = canonicalStates.get(state);
+  if (!canonical) canonicalStates.set(state, (canonical = canonicalState(state)));
+  return canonical;
+}
+
 export function fieldChanged(olds: HandlerState, news: HandlerState, field: keyof HandlerState): boolean {
-  return !sameValue(canonicalState(olds)[field], canonicalState(news)[field]);
+  return !sameValue(canonicalOnce(olds)[field], canonicalOnce(news)[field]);
 }
 
 /** The JSON body for create (and for test/webhook|kafka): secrets joined back in. */
