@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent, type Dispatcher, request } from "./undiciCore";
 import { describeDmError } from "./errorDetail";
 import { errorBodyParts } from "../schemas";
 import { AmbiguousWriteError, DmApiError } from "./errors";

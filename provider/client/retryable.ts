@@ -1,4 +1,4 @@
-import { errors as undiciErrors } from "undici";
+import { errors as undiciErrors } from "./undiciCore";
 
 // Which failures of a call may be retried, shared by the DM client and the InfluxDB calls.
 
