@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { classify, type DmSandbox, ProgramStack } from "../testing";
 import { byRole, ProcTreeSampler } from "./procs";
-import { round, timed } from "./stats";
+import { medianBy, round, timed } from "./stats";
 
 /** One engine operation on one stack: its time, the DM calls it made and what its processes used. */
 export interface OperationMeasure {
@@ -62,7 +62,7 @@ export function loadAverage(): string {
   }
 }
 
-function handlersConfig(sandbox: DmSandbox, receiverUrl: string, n: number) {
+export function handlersConfig(sandbox: DmSandbox, receiverUrl: string, n: number) {
   return {
     ...sandbox.providerConfig({ count: String(n), receiver: receiverUrl }),
     token: { value: "bench-token", secret: true },
@@ -90,7 +90,7 @@ async function measureOperation(sandbox: DmSandbox, run: () => Promise<unknown>)
 }
 
 /** The shaped floor's provider, installed under the program's node_modules so it is stored by reference. */
-function installNoopProvider(stack: ProgramStack): void {
+export function installNoopProvider(stack: ProgramStack): void {
   const dir = path.join(stack.workDir, "node_modules", "bench-noop-provider");
   mkdirSync(dir, { recursive: true });
   cpSync(path.join(stack.workDir, "noopProvider.js"), path.join(dir, "index.js"));
@@ -99,13 +99,24 @@ function installNoopProvider(stack: ProgramStack): void {
 /**
  * A refresh of every size takes seconds, of which ~0.5 s is fixed (two provider processes starting), so
  * one run's ratio moves by ±0.2 with the machine's noise: it is measured BENCH_REFRESH_RUNS times
- * (default 3) and the run of median time kept, its `runs` listing every time taken.
+ * (default 5) and the run of median time kept, its `runs` listing every time taken.
  */
-const refreshRuns = Math.max(1, Number(process.env.BENCH_REFRESH_RUNS ?? 3));
+const refreshRuns = Math.max(1, Number(process.env.BENCH_REFRESH_RUNS ?? 5));
+
+/**
+ * `up` and `destroy` of up to 200 resources take seconds too, and one run of them moved a ratio by 0.2 as
+ * well: up to that size the whole cycle (up, destroy) is taken BENCH_CYCLES times (default 3), the median
+ * kept. Above it a single cycle takes minutes and the noise is a small share of it.
+ */
+function cyclesFor(n: number): number {
+  return n <= 200 ? Math.max(1, Number(process.env.BENCH_CYCLES ?? 3)) : 1;
+}
+
+const operations = ["up", "refresh", "destroy"] as const;
+type Operation = (typeof operations)[number];
 
 function median(measures: OperationMeasure[]): OperationMeasure {
-  const sorted = [...measures].sort((a, b) => a.seconds - b.seconds);
-  const kept = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const kept = medianBy(measures, (m) => m.seconds);
   return measures.length > 1 ? { ...kept, runs: measures.map((m) => m.seconds) } : kept;
 }
 
@@ -145,24 +156,28 @@ export async function measureEngine(
       });
       installNoopProvider(stacks.shaped);
     }
-    for (const op of ["up", "refresh", "destroy"] as const) {
-      const runs = op === "refresh" ? refreshRuns : 1;
-      const taken: Partial<Record<Side, OperationMeasure[]>> = {};
-      // Round by round, every side once per round, so drifts of the machine's load reach all sides alike.
-      for (let round = 0; round < runs; round++) {
-        for (const side of sides) {
-          const stack = stacks[side];
-          if (!stack) continue;
-          (taken[side] ??= []).push(await measureOperation(sandbox, () => stack[op]()));
-          if (op === "up") {
-            const measure = (partial[side] ??= {});
-            measure.stateBytes = stack.stateFileText().length;
-            measure.stateBytesPerResource = Math.round(measure.stateBytes / n);
-          }
+    const taken: Partial<Record<Side, Partial<Record<Operation, OperationMeasure[]>>>> = {};
+    // Round by round, every side once per round, so drifts of the machine's load reach all sides alike.
+    const measureRound = async (op: Operation) => {
+      for (const side of sides) {
+        const stack = stacks[side];
+        if (!stack) continue;
+        ((taken[side] ??= {})[op] ??= []).push(await measureOperation(sandbox, () => stack[op]()));
+        if (op === "up") {
+          const measure = (partial[side] ??= {});
+          measure.stateBytes = stack.stateFileText().length;
+          measure.stateBytesPerResource = Math.round(measure.stateBytes / n);
         }
       }
-      for (const side of sides) if (taken[side]) (partial[side] ??= {})[op] = median(taken[side]);
+    };
+    for (let cycle = 0; cycle < cyclesFor(n); cycle++) {
+      await measureRound("up");
+      if (cycle === 0) for (let round = 0; round < refreshRuns; round++) await measureRound("refresh");
+      await measureRound("destroy");
     }
+    for (const side of sides)
+      for (const op of operations)
+        if (taken[side]?.[op]) (partial[side] ??= {})[op] = median(taken[side][op]);
   } finally {
     for (const stack of Object.values(stacks)) await stack.dispose();
   }

@@ -1,6 +1,7 @@
 /**
  * Where the time of `pulumi up`/`refresh`/`destroy` goes, for N EventHandlers and for N no-op dynamic
- * resources (the floor), in one run on this machine.
+ * resources (the floor) and for N no-op resources of an EventHandler's properties (the shaped floor), in one
+ * run on this machine.
  *
  *   ts-node --transpile-only bench/profile.ts capture [N ...]   (default 200 1000; out: /tmp/prof)
  *   ts-node --transpile-only bench/profile.ts summarize <dir with .cpuprofile files> [top]
@@ -19,6 +20,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { DmSandbox, ensurePulumiBin, packageRoot, ProgramStack, Receiver } from "../testing";
+import { installNoopProvider } from "./engine";
 import { byRole, ProcTreeSampler } from "./procs";
 import { percentile, round } from "./stats";
 
@@ -356,7 +358,7 @@ async function capture(sizes: number[], outRoot: string): Promise<void> {
   const report: Record<string, unknown> = {};
   try {
     for (const n of sizes) {
-      for (const kind of ["noop", "handlers"] as const) {
+      for (const kind of ["noop", "shaped", "handlers"] as const) {
         const label = `${kind}-${n}`;
         const dir = path.join(outRoot, label);
         rmSync(dir, { recursive: true, force: true });
@@ -377,6 +379,7 @@ async function capture(sizes: number[], outRoot: string): Promise<void> {
             BENCH_PROF_DIR: profDir,
           },
         });
+        if (kind === "shaped") installNoopProvider(stack);
         const phases: Record<string, unknown> = {};
         try {
           for (const phase of ["up", "refresh", "destroy"] as const) {

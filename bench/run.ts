@@ -7,7 +7,8 @@
  * Prints tables and writes bench-results/bench.json and bench-results/scaling.html (time vs N, inline SVG).
  * Sizes: BENCH_SIZES=10,50,200,1000 (default); BENCH_DELIVERY=0 skips the delivery part; BENCH_SHAPED=1
  * adds the shaped floor (bench/programs/shaped: no-op resources of an EventHandler's properties);
- * BENCH_REFRESH_RUNS=3 (default) refreshes per side and N, the median kept.
+ * BENCH_REFRESH_RUNS=5 (default) refreshes per side and N, and up to N = 200 BENCH_CYCLES=3 (default) up and
+ * destroy cycles, the median kept.
  * Where the time goes (CPU profiles of every process): bench/profile.ts, and docs/performance.md.
  */
 import { execFileSync } from "node:child_process";

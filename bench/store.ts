@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startSandbox, type RunningSandbox } from "../sandbox";
-import { round, timed } from "./stats";
+import { percentile, round, timed } from "./stats";
 
 const token = "bench-store-token";
 const perDomain = 10;
@@ -88,9 +88,8 @@ async function main(): Promise<void> {
           `${stored} stored ${round(full.at(-1)!, 0)} creates/s (filled at ${round(fill, 0)}/s)`,
       );
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const emptyRate = median(empty);
-    const fullRate = median(full);
+    const emptyRate = percentile(empty, 50);
+    const fullRate = percentile(full, 50);
     console.log(
       JSON.stringify(
         {
