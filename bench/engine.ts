@@ -170,7 +170,8 @@ export async function measureEngine(
         }
       }
     };
-    for (let cycle = 0; cycle < cyclesFor(n); cycle++) {
+    const cycles = cyclesFor(n);
+    for (let cycle = 0; cycle < cycles; cycle++) {
       await measureRound("up");
       if (cycle === 0) for (let round = 0; round < refreshRuns; round++) await measureRound("refresh");
       await measureRound("destroy");

@@ -20,7 +20,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { DmSandbox, ensurePulumiBin, packageRoot, ProgramStack, Receiver } from "../testing";
-import { installNoopProvider } from "./engine";
+import { handlersConfig, installNoopProvider } from "./engine";
 import { byRole, ProcTreeSampler } from "./procs";
 import { percentile, round } from "./stats";
 
@@ -368,12 +368,7 @@ async function capture(sizes: number[], outRoot: string): Promise<void> {
           program: `bench/programs/${kind}`,
           pulumiBin: bin,
           config:
-            kind === "noop"
-              ? { count: { value: String(n) } }
-              : {
-                  ...sandbox.providerConfig({ count: String(n), receiver: receiver.url }),
-                  token: { value: "bench-token", secret: true },
-                },
+            kind === "noop" ? { count: { value: String(n) } } : handlersConfig(sandbox, receiver.url, n),
           env: {
             NODE_OPTIONS: `--require ${path.join(packageRoot, "bench", "profHook.cjs")}`,
             BENCH_PROF_DIR: profDir,
