@@ -138,6 +138,13 @@ function collectOperations(events: EngineEvent[]): OperationsByName {
 const previewSymbols: Record<string, OpType> = { "+": "create", "~": "update", "-": "delete" };
 
 /**
+ * The non-interactive CLI's progress spinner: `@ previewing update` once, then a dot a second. It writes
+ * to stdout from another goroutine than the resource rows, so a row can follow it on the same line
+ * (`@ previewing update.... +  <type> <name> create`, or `. ~  <type> <name> update`).
+ */
+const spinnerPrefix = /^(?:(?:@|\u2728) [^.\n]*)?\.+(?= )/u;
+
+/**
  * What the preview phase of a CLI `up` planned, read from its text (the CLI keeps the preview's events out
  * of the event log). Each changing resource prints a line such as ` ~  <type> <name> update`; a resource
  * the preview leaves alone prints nothing, so a name missing here was planned as "same".
@@ -148,7 +155,7 @@ export function previewOperationsOf(stdout: string): OperationsByName {
   const section = start < 0 ? "" : stdout.slice(start, end < 0 ? undefined : end);
   const operations: OperationsByName = {};
   for (const line of section.split("\n")) {
-    const match = /^ (\+\+|\+-|--|[+~-]) +(\S+) (\S+) /.exec(line);
+    const match = /^ (\+\+|\+-|--|[+~-]) +(\S+) (\S+) /.exec(line.replace(spinnerPrefix, ""));
     if (!match || match[2] === "pulumi:pulumi:Stack" || match[2]!.startsWith("pulumi:providers:")) continue;
     const [, symbol, , name] = match as unknown as [string, string, string, string];
     operations[name] = symbol.length === 2 ? "replace" : previewSymbols[symbol]!;
