@@ -25,6 +25,10 @@ interface TimelineEvent {
   startedAt: number;
   method?: string;
   ms?: number;
+  /** The process's CPU time (user + system) when the call was answered. */
+  cpuMs?: number;
+  /** The main thread's busy time (event loop utilization's `active`) when the call was answered. */
+  activeMs?: number;
 }
 
 interface ProcessTimeline {
@@ -35,6 +39,12 @@ interface ProcessTimeline {
   lastAnswerMs: number;
   runtimeLoadMs?: number;
   readPhaseMs: number;
+  /** The process's CPU time from the first read's answer to the last answer (it was idle before the read). */
+  readPhaseCpuMs: number;
+  /** The main thread's busy time over the same span (the CPU time also counts V8's compiler and GC threads). */
+  readPhaseActiveMs: number;
+  /** How many calls of each gRPC method the process served, e.g. `read 200, configure 1`. */
+  calls: string;
 }
 
 function processTimeline(file: string, commandStart: number): ProcessTimeline {
@@ -55,6 +65,15 @@ function processTimeline(file: string, commandStart: number): ProcessTimeline {
     lastAnswerMs: since(lastAnswer),
     runtimeLoadMs: events.find((e) => e.event === "runtime")?.ms,
     readPhaseMs: lastAnswer - firstRead.startedAt,
+    readPhaseActiveMs: Math.round(
+      Math.max(...calls.map((c) => c.activeMs!)) - Math.min(...reads.map((c) => c.activeMs!)),
+    ),
+    readPhaseCpuMs: Math.round(
+      Math.max(...calls.map((c) => c.cpuMs!)) - Math.min(...reads.map((c) => c.cpuMs!)),
+    ),
+    calls: [...new Set(calls.map((c) => c.method))]
+      .map((method) => `${method} ${calls.filter((c) => c.method === method).length}`)
+      .join(", "),
   };
 }
 
@@ -93,8 +112,8 @@ async function main(): Promise<void> {
           (readPhases[kind] ??= []).push(t.readPhaseMs);
           console.log(
             `  provider process: started +${t.startMs}, first call +${t.firstCallMs}, first read ` +
-              `+${t.firstReadMs} answered +${t.firstReadAnsweredMs}, last answer +${t.lastAnswerMs}; ` +
-              `read phase ${t.readPhaseMs} ms` +
+              `+${t.firstReadMs} answered +${t.firstReadAnsweredMs}, last answer +${t.lastAnswerMs} (${t.calls}); ` +
+              `read phase ${t.readPhaseMs} ms (after the first answer: CPU ${t.readPhaseCpuMs} ms, main thread busy ${t.readPhaseActiveMs} ms)` +
               (t.runtimeLoadMs === undefined ? "" : `, runtime loaded in ${t.runtimeLoadMs} ms`),
           );
         }

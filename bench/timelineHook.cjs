@@ -34,7 +34,8 @@ if (dir && process.argv.join(" ").includes("dynamic-provider")) {
           wrapped[method] = function (call, callback) {
             const startedAt = Date.now();
             return handler.call(this, call, (...answer) => {
-              log({ event: "call", method, startedAt, ms: Date.now() - startedAt });
+              const cpu = process.cpuUsage();
+              log({ event: "call", method, startedAt, ms: Date.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000, activeMs: performance.eventLoopUtilization().active });
               return callback(...answer);
             });
           };

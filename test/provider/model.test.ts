@@ -66,6 +66,16 @@ describe("what counts as a change", () => {
       ),
     ).toBe(false);
   });
+
+  it("the same connectionConfig under another handler type is a change (its defaults are the type's)", () => {
+    const sameJson = { type: "domainProperty", topic: "t" };
+    const asWebhook: HandlerState = { ...base, connectionConfig: sameJson };
+    const asKafka: HandlerState = { ...base, type: "kafka", connectionConfig: sameJson };
+    expect(fieldChanged(asWebhook, asKafka, "connectionConfig")).toBe(true);
+    expect(fieldChanged(asKafka, { ...asKafka, connectionConfig: { ...sameJson } }, "connectionConfig")).toBe(
+      false,
+    );
+  });
 });
 
 describe("reading a handler back from DM", () => {

@@ -117,7 +117,8 @@ export const eventHandler = defineResource<HandlerState, HandlerState>({
       const handler = await client.read(id, props.domain, label(props));
       // Gone from DM: an empty result removes it from the state, and the next `up` creates it again.
       if (!handler) return {};
-      const outs = outputsOf(stateFromApi(handler, props));
+      // stateFromApi's state is canonical already: only the undefined members are left to drop.
+      const outs = plainJson(stateFromApi(handler, props));
       const { lastTest: _lastTest, ...inputs } = outs;
       return { id, props: outs, inputs };
     }),
