@@ -35,7 +35,14 @@ if (dir && process.argv.join(" ").includes("dynamic-provider")) {
             const startedAt = Date.now();
             return handler.call(this, call, (...answer) => {
               const cpu = process.cpuUsage();
-              log({ event: "call", method, startedAt, ms: Date.now() - startedAt, cpuMs: (cpu.user + cpu.system) / 1000, activeMs: performance.eventLoopUtilization().active });
+              log({
+                event: "call",
+                method,
+                startedAt,
+                ms: Date.now() - startedAt,
+                cpuMs: (cpu.user + cpu.system) / 1000,
+                activeMs: performance.eventLoopUtilization().active,
+              });
               return callback(...answer);
             });
           };
