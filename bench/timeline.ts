@@ -57,6 +57,9 @@ function processTimeline(file: string, commandStart: number): ProcessTimeline {
   const since = (t: number) => t - commandStart;
   const firstRead = reads.reduce((a, b) => (b.startedAt < a.startedAt ? b : a));
   const lastAnswer = Math.max(...calls.map((c) => c.startedAt + c.ms!));
+  // A counter's growth from the first read's answer to the last answer (both taken when a call is answered).
+  const afterFirstAnswer = (counter: "cpuMs" | "activeMs") =>
+    Math.round(Math.max(...calls.map((c) => c[counter]!)) - Math.min(...reads.map((c) => c[counter]!)));
   return {
     startMs: since(events.find((e) => e.event === "start")!.startedAt),
     firstCallMs: since(Math.min(...calls.map((c) => c.startedAt))),
@@ -65,12 +68,8 @@ function processTimeline(file: string, commandStart: number): ProcessTimeline {
     lastAnswerMs: since(lastAnswer),
     runtimeLoadMs: events.find((e) => e.event === "runtime")?.ms,
     readPhaseMs: lastAnswer - firstRead.startedAt,
-    readPhaseActiveMs: Math.round(
-      Math.max(...calls.map((c) => c.activeMs!)) - Math.min(...reads.map((c) => c.activeMs!)),
-    ),
-    readPhaseCpuMs: Math.round(
-      Math.max(...calls.map((c) => c.cpuMs!)) - Math.min(...reads.map((c) => c.cpuMs!)),
-    ),
+    readPhaseActiveMs: afterFirstAnswer("activeMs"),
+    readPhaseCpuMs: afterFirstAnswer("cpuMs"),
     calls: [...new Set(calls.map((c) => c.method))]
       .map((method) => `${method} ${calls.filter((c) => c.method === method).length}`)
       .join(", "),
